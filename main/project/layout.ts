@@ -1,0 +1,29 @@
+import { join } from 'node:path';
+
+/** Where each file of a project lives (see README, "The project format"). */
+export const projectLayout = (root: string) => ({
+  root,
+  projectFile: join(root, 'project.json'),
+  datasetDir: join(root, 'dataset'),
+  manifest: join(root, 'dataset', 'manifest.json'),
+  images: join(root, 'dataset', 'images.u8'),
+  labels: join(root, 'dataset', 'labels.u8'),
+  runsDir: join(root, 'runs'),
+  exportsDir: join(root, 'exports'),
+  cacheDir: join(root, 'cache'),
+  run: (runId: string) => runLayout(join(root, 'runs', runId)),
+});
+
+export const runLayout = (dir: string) => ({
+  dir,
+  runFile: join(dir, 'run.json'),
+  metrics: join(dir, 'metrics.jsonl'),
+  checkpointsDir: join(dir, 'checkpoints'),
+  checkpoint: (id: string) => join(dir, 'checkpoints', id),
+});
+
+export type ProjectLayout = ReturnType<typeof projectLayout>;
+export type RunLayout = ReturnType<typeof runLayout>;
+
+/** Checkpoint folders are named by step, zero-padded so they sort by name. */
+export const checkpointId = (step: number): string => `step-${String(step).padStart(8, '0')}`;

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+export const DATASET_FORMAT = 'gan-studio/dataset';
+export const DATASET_FORMAT_VERSION = 1;
+
+export const channelModes = ['gray', 'rgb'] as const;
+export type ChannelMode = (typeof channelModes)[number];
+export const fitModes = ['crop', 'pad', 'stretch'] as const;
+export type FitMode = (typeof fitModes)[number];
+export const builtinDatasetIds = ['shapes', 'digits', 'fashion'] as const;
+export type BuiltinDatasetId = (typeof builtinDatasetIds)[number];
+
+/** What the user chooses when importing a folder. */
+export const importOptionsSchema = z
+  .object({
+    size: z.number().int().min(8).max(512).default(64),
+    channels: z.enum(channelModes).default('rgb'),
+    fit: z.enum(fitModes).default('crop'),
+  })
+  .strict();
+export type ImportOptions = z.output<typeof importOptionsSchema>;
+
+export const skippedFileSchema = z.object({
+  /** Path relative to the imported folder. */
+  path: z.string(),
+  reason: z.string(),
+});
+export type SkippedFile = z.output<typeof skippedFileSchema>;
+
+/** dataset/manifest.json: describes images.u8 (N x H x W x C, row-major) and labels.u8 (N bytes). */
+export const datasetManifestSchema = z.object({
+  format: z.literal(DATASET_FORMAT),
+  version: z.number().int(),
+  name: z.string(),
+  source: z.union([
+    z.object({ kind: z.literal('folder'), path: z.string() }),
+    z.object({ kind: z.literal('builtin'), id: z.enum(builtinDatasetIds) }),
+  ]),
+  count: z.number().int().min(1),
+  width: z.number().int().min(1),
+  height: z.number().int().min(1),
+  channels: z.union([z.literal(1), z.literal(3)]),
+  fit: z.enum(fitModes),
+  /** Class names in label order; empty when the dataset is unlabelled. */
+  classes: z.array(z.string()),
+  classCounts: z.array(z.number().int()),
+  skipped: z.array(skippedFileSchema),
+  createdAt: z.string(),
+});
+export type DatasetManifest = z.output<typeof datasetManifestSchema>;
+
+export interface ImportProgress {
+  done: number;
+  total: number;
+  skipped: number;
+  /** The file just handled, relative to the folder. */
+  current?: string;
+}
+
+export const isLabelled = (m: Pick<DatasetManifest, 'classes'>): boolean => m.classes.length > 1;

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { presetIdSchema } from './presets.js';
+import type { DatasetManifest } from './dataset.js';
+import type { CheckpointInfo, RunInfo } from './training.js';
+
+export const PROJECT_FORMAT = 'gan-studio/project';
+export const PROJECT_FORMAT_VERSION = 1;
+
+/** <project>/project.json */
+export const projectFileSchema = z.object({
+  format: z.literal(PROJECT_FORMAT),
+  version: z.number().int(),
+  name: z.string().min(1),
+  createdAt: z.string(),
+  /** The preset and params the user last chose; runs keep their own copy. */
+  preset: presetIdSchema.default('dcgan'),
+  params: z.record(z.string(), z.unknown()).default({}),
+});
+export type ProjectFile = z.output<typeof projectFileSchema>;
+
+/** What the studio shows about an open project. */
+export interface ProjectSummary {
+  path: string;
+  project: ProjectFile;
+  dataset: DatasetManifest | null;
+  runs: RunSummary[];
+}
+
+export interface RunSummary {
+  run: RunInfo;
+  checkpoints: CheckpointInfo[];
+}

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { presetIdSchema, type PresetId, type PresetParams } from './presets.js';
+
+export const backendNames = ['gpu', 'native', 'wasm', 'cpu'] as const;
+/** gpu = @tensorflow/tfjs-node-gpu (CUDA), native = @tensorflow/tfjs-node, wasm = WebAssembly, cpu = pure JS. */
+export type BackendName = (typeof backendNames)[number];
+
+export interface BackendInfo {
+  name: BackendName;
+  /** What the user is told, e.g. "GPU (CUDA, tfjs-node-gpu)" or "CPU (WebAssembly, 2 threads)". */
+  label: string;
+  device: 'gpu' | 'cpu';
+  /** Why faster backends were passed over, one line each. */
+  notes: string[];
+}
+
+/** How long to train and how often to report; hyperparameters live in the preset params. */
+export const trainOptionsSchema = z
+  .object({
+    preset: presetIdSchema,
+    /** Raw preset params; defaults fill the gaps. */
+    params: z.record(z.string(), z.unknown()).default({}),
+    epochs: z.number().int().min(1).max(100000).default(10),
+    /** Stop after this many steps in total (counting resumed ones); optional cap, mostly for tests and benchmarks. */
+    maxSteps: z.number().int().min(1).optional(),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+    /** Checkpoint every N steps as well as at each epoch end; 0 = per epoch only. */
+    checkpointEverySteps: z.number().int().min(0).default(0),
+    /** Milliseconds between sample grids. */
+    sampleIntervalMs: z.number().int().min(100).default(2000),
+    /** Milliseconds between metric events (at most ~10 a second). */
+    metricsIntervalMs: z.number().int().min(50).default(100),
+    backend: z.enum(backendNames).optional(),
+  })
+  .strict();
+export type TrainOptions = z.input<typeof trainOptionsSchema>;
+export type ResolvedTrainOptions = z.output<typeof trainOptionsSchema>;
+
+/** One logged step, as in runs/<id>/metrics.jsonl. */
+export interface StepMetrics {
+  step: number;
+  epoch: number;
+  dLoss: number;
+  gLoss: number;
+  /** Mean D(x) on the real batch (probability). */
+  dReal: number;
+  /** Mean D(G(z)) on the fake batch, measured before the D update. */
+  dFake: number;
+  imagesPerSec: number;
+  /** Seconds left for the planned steps, from the recent rate. */
+  etaSeconds: number;
+  time: number;
+}
+
+/** A sample grid as RGBA bytes, one row per class for conditional presets. */
+export interface SampleGrid {
+  width: number;
+  height: number;
+  rows: number;
+  cols: number;
+  rgba: Uint8Array;
+}
+
+export interface CheckpointInfo {
+  /** Directory name under runs/<id>/checkpoints/. */
+  id: string;
+  step: number;
+  epoch: number;
+  createdAt: string;
+  /** Quality measures (issue 5), when computed. */
+  quality?: Record<string, number>;
+}
+
+export interface RunInfo {
+  format: 'gan-studio/run';
+  version: number;
+  id: string;
+  preset: PresetId;
+  params: PresetParams;
+  seed: number;
+  epochs: number;
+  stepsPerEpoch: number;
+  createdAt: string;
+  backend?: BackendName;
+  status: 'running' | 'paused' | 'stopped' | 'completed' | 'failed';
+  message?: string;
+}
+
+/** Everything the training process tells its caller. */
+export type TrainingEvent =
+  | {
+      type: 'started';
+      runId: string;
+      backend: BackendInfo;
+      preset: PresetId;
+      params: PresetParams;
+      stepsPerEpoch: number;
+      totalSteps: number;
+      step: number;
+      resumedFrom?: string;
+    }
+  | ({ type: 'metrics'; totalSteps: number } & StepMetrics)
+  | { type: 'sample'; step: number; epoch: number; grid: SampleGrid }
+  | { type: 'checkpoint'; checkpoint: CheckpointInfo }
+  | { type: 'epoch'; epoch: number; step: number }
+  | { type: 'paused'; step: number }
+  | { type: 'resumed'; step: number }
+  | { type: 'finished'; step: number; reason: 'completed' | 'stopped' }
+  | { type: 'failed'; step: number; message: string }
+  | { type: 'log'; level: 'info' | 'warn'; message: string };
+
+export type TrainingEventType = TrainingEvent['type'];
