@@ -1,0 +1,91 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ConvParams } from '../../../shared/presets.js';
+import type { GanModels, ImageShape } from './imageShape.js';
+import type { InitSeeds } from './seeds.js';
+
+/**
+ * How many stride-2 layers take the smallest feature map (4 to 7 pixels) to the image size:
+ * 28 -> 7 x 2^2, 32 -> 4 x 2^3, 64 -> 4 x 2^4, 128 -> 4 x 2^5.
+ */
+export function upsamplingPlan(size: number): { start: number; layers: number } {
+  let start = size;
+  let layers = 0;
+  while (start % 2 === 0 && start / 2 >= 4) {
+    start /= 2;
+    layers++;
+  }
+  if (layers === 0) {
+    throw new Error(`The convolutional presets need an image size that halves at least once to 4 or more pixels (e.g. 28, 32, 64, 128); got ${size}`);
+  }
+  return { start, layers };
+}
+
+/**
+ * DCGAN after Radford et al.: strided (transposed) convolutions, no pooling, batch norm,
+ * ReLU in G with tanh output, LeakyReLU in D, N(0, 0.02) weights. Conditional (cDCGAN):
+ * a class embedding joins z in G and becomes an extra image channel in D.
+ */
+export function buildDcgan(shape: ImageShape, params: ConvParams, conditional: boolean, initSeeds: InitSeeds): GanModels {
+  if (shape.height !== shape.width) {
+    throw new Error(`The convolutional presets need square images; got ${shape.width}x${shape.height}`);
+  }
+  const { start, layers } = upsamplingPlan(shape.height);
+  const init = () => tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed: initSeeds.next() });
+  const batchNorm = (name: string) =>
+    tf.layers.batchNormalization({
+      name,
+      momentum: 0.9,
+      epsilon: 1e-5,
+      gammaInitializer: tf.initializers.randomNormal({ mean: 1, stddev: 0.02, seed: initSeeds.next() }),
+    });
+  const filtersAt = (level: number) => params.baseFilters * 2 ** level;
+  const embed = (outputDim: number, name: string) =>
+    tf.layers.embedding({ inputDim: shape.classes, outputDim, name, embeddingsInitializer: init() });
+
+  // Generator
+  const z = tf.input({ shape: [params.noiseSize], name: 'noise' });
+  const gLabel = conditional ? tf.input({ shape: [1], name: 'class' }) : null;
+  let g: tf.SymbolicTensor = z;
+  if (gLabel) {
+    const e = tf.layers.flatten({ name: 'g_class_flat' }).apply(embed(shape.classes, 'g_class_embedding').apply(gLabel)) as tf.SymbolicTensor;
+    g = tf.layers.concatenate({ name: 'g_join' }).apply([z, e]) as tf.SymbolicTensor;
+  }
+  const f0 = filtersAt(layers - 1);
+  g = tf.layers.dense({ units: start * start * f0, useBias: false, kernelInitializer: init(), name: 'g_project' }).apply(g) as tf.SymbolicTensor;
+  g = batchNorm('g_bn0').apply(g) as tf.SymbolicTensor;
+  g = tf.layers.reLU({ name: 'g_relu0' }).apply(g) as tf.SymbolicTensor;
+  g = tf.layers.reshape({ targetShape: [start, start, f0], name: 'g_reshape' }).apply(g) as tf.SymbolicTensor;
+  for (let i = 1; i < layers; i++) {
+    g = tf.layers
+      .conv2dTranspose({ filters: filtersAt(layers - 1 - i), kernelSize: 4, strides: 2, padding: 'same', useBias: false, kernelInitializer: init(), name: `g_deconv${i}` })
+      .apply(g) as tf.SymbolicTensor;
+    g = batchNorm(`g_bn${i}`).apply(g) as tf.SymbolicTensor;
+    g = tf.layers.reLU({ name: `g_relu${i}` }).apply(g) as tf.SymbolicTensor;
+  }
+  const image = tf.layers
+    .conv2dTranspose({ filters: shape.channels, kernelSize: 4, strides: 2, padding: 'same', activation: 'tanh', kernelInitializer: init(), name: 'g_image' })
+    .apply(g) as tf.SymbolicTensor;
+  const generator = tf.model({ inputs: gLabel ? [z, gLabel] : [z], outputs: image, name: 'generator' });
+
+  // Discriminator
+  const x = tf.input({ shape: [shape.height, shape.width, shape.channels], name: 'image' });
+  const dLabel = conditional ? tf.input({ shape: [1], name: 'class' }) : null;
+  let d: tf.SymbolicTensor = x;
+  if (dLabel) {
+    let plane = tf.layers.flatten({ name: 'd_class_flat' }).apply(embed(shape.height * shape.width, 'd_class_embedding').apply(dLabel)) as tf.SymbolicTensor;
+    plane = tf.layers.reshape({ targetShape: [shape.height, shape.width, 1], name: 'd_class_plane' }).apply(plane) as tf.SymbolicTensor;
+    d = tf.layers.concatenate({ name: 'd_join' }).apply([x, plane]) as tf.SymbolicTensor;
+  }
+  for (let i = 0; i < layers; i++) {
+    d = tf.layers
+      .conv2d({ filters: filtersAt(i), kernelSize: 4, strides: 2, padding: 'same', useBias: i === 0, kernelInitializer: init(), name: `d_conv${i + 1}` })
+      .apply(d) as tf.SymbolicTensor;
+    if (i > 0) d = batchNorm(`d_bn${i}`).apply(d) as tf.SymbolicTensor;
+    d = tf.layers.leakyReLU({ alpha: params.leak, name: `d_lrelu${i + 1}` }).apply(d) as tf.SymbolicTensor;
+  }
+  d = tf.layers.flatten({ name: 'd_flat' }).apply(d) as tf.SymbolicTensor;
+  const logit = tf.layers.dense({ units: 1, kernelInitializer: init(), name: 'd_logit' }).apply(d) as tf.SymbolicTensor;
+  const discriminator = tf.model({ inputs: dLabel ? [x, dLabel] : [x], outputs: logit, name: 'discriminator' });
+
+  return { generator, discriminator, conditional, noiseSize: params.noiseSize, shape };
+}

@@ -1,0 +1,70 @@
+import * as tf from '@tensorflow/tfjs';
+import type { MlpParams } from '../../../shared/presets.js';
+import type { GanModels, ImageShape } from './imageShape.js';
+import { SeededDropout } from './seededDropout.js';
+import type { InitSeeds, StepSeeds } from './seeds.js';
+
+/**
+ * The vanilla GAN of Goodfellow et al. as in the classic PyTorch MNIST tutorial:
+ * G: z -> 256 -> 512 -> 1024 -> H*W*C (tanh); D mirrors it with LeakyReLU 0.2 and dropout 0.3.
+ * Conditional (Mirza & Osindero): a learned class embedding joins z in G and the image in D.
+ */
+export function buildMlpGan(
+  shape: ImageShape,
+  params: MlpParams,
+  conditional: boolean,
+  initSeeds: InitSeeds,
+  dropoutSeeds: StepSeeds,
+): GanModels {
+  const pixels = shape.height * shape.width * shape.channels;
+  const dense = (units: number, name: string, activation?: 'tanh') =>
+    tf.layers.dense({
+      units,
+      name,
+      activation,
+      kernelInitializer: tf.initializers.glorotUniform({ seed: initSeeds.next() }),
+    });
+  const embed = (name: string) =>
+    tf.layers.embedding({
+      inputDim: shape.classes,
+      outputDim: shape.classes,
+      name,
+      embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: initSeeds.next() }),
+    });
+
+  // Generator
+  const z = tf.input({ shape: [params.noiseSize], name: 'noise' });
+  const gLabel = conditional ? tf.input({ shape: [1], name: 'class' }) : null;
+  let g: tf.SymbolicTensor = z;
+  if (gLabel) {
+    const e = tf.layers.flatten({ name: 'g_class_flat' }).apply(embed('g_class_embedding').apply(gLabel)) as tf.SymbolicTensor;
+    g = tf.layers.concatenate({ name: 'g_join' }).apply([z, e]) as tf.SymbolicTensor;
+  }
+  params.hiddenUnits.forEach((units, i) => {
+    g = dense(units, `g_dense${i + 1}`).apply(g) as tf.SymbolicTensor;
+    g = tf.layers.leakyReLU({ alpha: params.leak, name: `g_lrelu${i + 1}` }).apply(g) as tf.SymbolicTensor;
+  });
+  g = dense(pixels, 'g_out', 'tanh').apply(g) as tf.SymbolicTensor;
+  const image = tf.layers
+    .reshape({ targetShape: [shape.height, shape.width, shape.channels], name: 'g_image' })
+    .apply(g) as tf.SymbolicTensor;
+  const generator = tf.model({ inputs: gLabel ? [z, gLabel] : [z], outputs: image, name: 'generator' });
+
+  // Discriminator
+  const x = tf.input({ shape: [shape.height, shape.width, shape.channels], name: 'image' });
+  const dLabel = conditional ? tf.input({ shape: [1], name: 'class' }) : null;
+  let d = tf.layers.flatten({ name: 'd_flat' }).apply(x) as tf.SymbolicTensor;
+  if (dLabel) {
+    const e = tf.layers.flatten({ name: 'd_class_flat' }).apply(embed('d_class_embedding').apply(dLabel)) as tf.SymbolicTensor;
+    d = tf.layers.concatenate({ name: 'd_join' }).apply([d, e]) as tf.SymbolicTensor;
+  }
+  [...params.hiddenUnits].reverse().forEach((units, i) => {
+    d = dense(units, `d_dense${i + 1}`).apply(d) as tf.SymbolicTensor;
+    d = tf.layers.leakyReLU({ alpha: params.leak, name: `d_lrelu${i + 1}` }).apply(d) as tf.SymbolicTensor;
+    d = new SeededDropout({ rate: params.dropout, name: `d_dropout${i + 1}` }, dropoutSeeds).apply(d) as tf.SymbolicTensor;
+  });
+  const logit = dense(1, 'd_logit').apply(d) as tf.SymbolicTensor;
+  const discriminator = tf.model({ inputs: dLabel ? [x, dLabel] : [x], outputs: logit, name: 'discriminator' });
+
+  return { generator, discriminator, conditional, noiseSize: params.noiseSize, shape };
+}
