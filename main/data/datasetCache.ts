@@ -1,0 +1,249 @@
+import { open, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  DATASET_FORMAT,
+  DATASET_FORMAT_VERSION,
+  datasetManifestSchema,
+  type DatasetManifest,
+} from '../../shared/dataset.js';
+import { parseOrThrow } from '../../shared/validation.js';
+import { projectLayout } from '../project/layout.js';
+import { makeStagingDir, publishDirAtomic } from '../project/atomicWrite.js';
+
+/** A project's imported images, as training reads them: N x H x W x C bytes, row-major, and one label byte each. */
+export interface Dataset {
+  manifest: DatasetManifest;
+  images: Uint8Array;
+  labels: Uint8Array;
+}
+
+const IMAGES = 'images.u8';
+const LABELS = 'labels.u8';
+const MANIFEST = 'manifest.json';
+/** Writes are gathered into chunks of about this size: one system call per small image would dominate an import. */
+const FLUSH_BYTES = 4 * 1024 * 1024;
+/** Linux writes at most ~2 GiB per call, and reads are kept to chunks well under that too. */
+const IO_CHUNK = 256 * 1024 * 1024;
+
+export const bytesPerImage = (m: Pick<DatasetManifest, 'width' | 'height' | 'channels'>): number =>
+  m.width * m.height * m.channels;
+
+/**
+ * Opens the dataset of the project in `projectDir`, checking that the manifest is one this version reads
+ * and that both data files have exactly the size the manifest implies.
+ */
+export async function openDataset(projectDir: string): Promise<Dataset> {
+  const layout = projectLayout(projectDir);
+  let text: string;
+  try {
+    text = await readFile(layout.manifest, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error(`No dataset in ${projectDir}: dataset/manifest.json not found. Import a folder or a built-in dataset first.`);
+    }
+    throw error;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`dataset/manifest.json is not valid JSON (${(error as Error).message}); import the dataset again.`);
+  }
+  const manifest = checkManifest(json);
+
+  const imageBytes = manifest.count * bytesPerImage(manifest);
+  const images = await readExactly(layout.images, 'dataset/images.u8', imageBytes,
+    `${manifest.count} images of ${manifest.width}x${manifest.height}x${manifest.channels}`);
+  const labels = await readExactly(layout.labels, 'dataset/labels.u8', manifest.count, `${manifest.count} labels`);
+  const classCount = Math.max(1, manifest.classes.length);
+  const bad = labels.findIndex((label) => label >= classCount);
+  if (bad >= 0) {
+    throw new Error(
+      `dataset/labels.u8 gives image ${bad} the label ${labels[bad]}, but the manifest lists ${manifest.classes.length} classes; import the dataset again.`,
+    );
+  }
+  return { manifest, images, labels };
+}
+
+/** Validates a parsed manifest, naming the version when it comes from a newer GAN Studio. */
+export function checkManifest(value: unknown): DatasetManifest {
+  const head = (typeof value === 'object' && value !== null ? value : {}) as { format?: unknown; version?: unknown };
+  if (head.format !== DATASET_FORMAT) {
+    throw new Error(`dataset/manifest.json is not a GAN Studio dataset manifest (format is ${JSON.stringify(head.format)}, expected "${DATASET_FORMAT}").`);
+  }
+  if (typeof head.version === 'number' && head.version > DATASET_FORMAT_VERSION) {
+    throw new Error(
+      `dataset/manifest.json is dataset format version ${head.version}, newer than this GAN Studio reads (version ${DATASET_FORMAT_VERSION}). Update GAN Studio, or import the dataset again.`,
+    );
+  }
+  const manifest = parseOrThrow(datasetManifestSchema, value, 'dataset/manifest.json');
+  if (manifest.version < 1) throw new Error(`dataset/manifest.json has an invalid version ${manifest.version}.`);
+  if (manifest.classCounts.length !== manifest.classes.length) {
+    throw new Error(`dataset/manifest.json lists ${manifest.classes.length} classes but ${manifest.classCounts.length} class counts.`);
+  }
+  const total = manifest.classCounts.reduce((sum, n) => sum + n, 0);
+  if (manifest.classes.length > 0 && total !== manifest.count) {
+    throw new Error(`dataset/manifest.json: class counts add up to ${total}, but count is ${manifest.count}.`);
+  }
+  return manifest;
+}
+
+async function readExactly(path: string, name: string, expected: number, what: string): Promise<Uint8Array> {
+  const size = await stat(path).then(
+    (info) => info.size,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') throw new Error(`${name} is missing; import the dataset again.`);
+      throw error;
+    },
+  );
+  if (size < expected) {
+    throw new Error(`${name} is truncated: it holds ${size} bytes, but ${what} need ${expected}. Import the dataset again.`);
+  }
+  if (size > expected) {
+    throw new Error(`${name} is larger than its manifest says: ${size} bytes, but ${what} need ${expected}. Import the dataset again.`);
+  }
+  // Read in chunks into one array: fs.readFile refuses files over 2 GiB, and a large dataset can be bigger.
+  const bytes = new Uint8Array(expected);
+  const handle = await open(path, 'r');
+  try {
+    let offset = 0;
+    while (offset < expected) {
+      const { bytesRead } = await handle.read(bytes, offset, Math.min(IO_CHUNK, expected - offset), offset);
+      if (bytesRead === 0) throw new Error(`${name} is truncated: it ended at byte ${offset} of ${expected} while being read.`);
+      offset += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
+  return bytes;
+}
+
+/**
+ * Builds a dataset in a staging folder beside `dataset/`, one image at a time, and swaps it in on publish.
+ * Until then the project's current dataset (if any) is untouched, and discard() leaves no trace.
+ */
+export interface DatasetWriter {
+  /** Images appended so far. */
+  readonly count: number;
+  /** Appends one image of exactly `imageBytes` bytes. */
+  append(pixels: Uint8Array): Promise<void>;
+  /** Writes labels and manifest, makes it all durable, and replaces the project's dataset. */
+  publish(manifest: DatasetManifest, labels: Uint8Array): Promise<DatasetManifest>;
+  /** Removes the staging folder; the project's dataset stays as it was. */
+  discard(): Promise<void>;
+}
+
+export async function createDatasetWriter(projectDir: string, imageBytes: number): Promise<DatasetWriter> {
+  if (!Number.isInteger(imageBytes) || imageBytes < 1) throw new Error(`Invalid image size of ${imageBytes} bytes.`);
+  const finalDir = projectLayout(projectDir).datasetDir;
+  const staging = await makeStagingDir(finalDir);
+  let images: FileHandle;
+  try {
+    images = await open(join(staging, IMAGES), 'w');
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+  // Images are copied into one chunk and written when it is full, so the caller may reuse its buffer at once.
+  const chunk = new Uint8Array(Math.max(1, Math.floor(FLUSH_BYTES / imageBytes)) * imageBytes);
+  let filled = 0;
+  let count = 0;
+  let closed = false;
+
+  const flush = async (): Promise<void> => {
+    if (filled === 0) return;
+    await writeAll(images, chunk.subarray(0, filled));
+    filled = 0;
+  };
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    await images.close();
+  };
+  const discard = async (): Promise<void> => {
+    await close().catch(() => undefined);
+    await rm(staging, { recursive: true, force: true });
+  };
+
+  return {
+    get count() {
+      return count;
+    },
+    async append(pixels) {
+      if (pixels.byteLength !== imageBytes) {
+        throw new Error(`Image ${count} has ${pixels.byteLength} bytes; every image of this dataset must have ${imageBytes}.`);
+      }
+      chunk.set(pixels, filled);
+      filled += pixels.byteLength;
+      count++;
+      if (filled === chunk.byteLength) await flush();
+    },
+    async publish(manifest, labels) {
+      try {
+        const checked = checkManifest(manifest);
+        if (checked.count !== count) throw new Error(`Manifest says ${checked.count} images, but ${count} were written.`);
+        if (bytesPerImage(checked) !== imageBytes) throw new Error(`Manifest's image size does not match the ${imageBytes} bytes per image written.`);
+        if (labels.byteLength !== count) throw new Error(`${labels.byteLength} labels given for ${count} images.`);
+        await flush();
+        await images.sync();
+        await close();
+        await writeSynced(join(staging, LABELS), labels);
+        await writeSynced(join(staging, MANIFEST), JSON.stringify(checked, null, 2) + '\n');
+        await syncDir(staging);
+        await publishDirAtomic(staging, finalDir);
+        return checked;
+      } catch (error) {
+        await discard();
+        throw error;
+      }
+    },
+    discard,
+  };
+}
+
+/** Writes a whole dataset held in memory (tests, small built-ins) the same atomic way an import does. */
+export async function writeDataset(
+  projectDir: string,
+  manifest: DatasetManifest,
+  images: Uint8Array,
+  labels: Uint8Array,
+): Promise<DatasetManifest> {
+  const size = bytesPerImage(manifest);
+  if (images.byteLength !== manifest.count * size) {
+    throw new Error(`${images.byteLength} image bytes given for ${manifest.count} images of ${size} bytes.`);
+  }
+  const writer = await createDatasetWriter(projectDir, size);
+  try {
+    for (let i = 0; i < manifest.count; i++) await writer.append(images.subarray(i * size, (i + 1) * size));
+  } catch (error) {
+    await writer.discard();
+    throw error;
+  }
+  return writer.publish(manifest, labels);
+}
+
+async function writeAll(handle: FileHandle, data: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < data.byteLength) {
+    const { bytesWritten } = await handle.write(data, offset, Math.min(IO_CHUNK, data.byteLength - offset));
+    offset += bytesWritten;
+  }
+}
+
+async function writeSynced(path: string, data: string | Uint8Array): Promise<void> {
+  const handle = await open(path, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r').catch(() => undefined);
+  if (!handle) return;
+  // Some filesystems refuse fsync on a folder; the publishing rename is atomic there all the same.
+  await handle.sync().catch(() => undefined);
+  await handle.close();
+}

@@ -1,0 +1,137 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join, relative, sep, basename } from 'node:path';
+import type { SkippedFile } from '../../shared/dataset.js';
+
+/** Labels are stored as one byte per image. */
+export const MAX_CLASSES = 255;
+
+export interface FoundFile {
+  /** Absolute path, for reading. */
+  path: string;
+  /** Path relative to the scanned folder with `/` separators, as the manifest and messages show it. */
+  relative: string;
+  /** Index into `classes`; 0 when the folder is unlabelled. */
+  label: number;
+}
+
+export interface FolderScan {
+  /** Class names sorted by name; empty for a flat (unlabelled) folder. */
+  classes: string[];
+  /** Files to decode, sorted by path so the dataset's order does not depend on the filesystem. */
+  files: FoundFile[];
+  /** Entries skipped before any decoding, with the reason. */
+  skipped: SkippedFile[];
+}
+
+interface Entry {
+  path: string;
+  segments: string[];
+}
+
+/**
+ * Lists every file under `folder` and gives each its class, following the ImageFolder convention:
+ * the first subfolder under `folder` names the class, however deep the file lies below it.
+ *
+ * - Names starting with a dot (files and folders) are ignored without a word: they are the system's
+ *   (.DS_Store, .thumbnails) or the user's hidden ones, never training images.
+ * - When some subfolder holds files, the folder is labelled, and files lying directly in `folder` belong
+ *   to no class: they are skipped with a reason that says so, rather than guessed into a class.
+ * - Symbolic links to files are followed; links to folders are not (they can loop), and are listed.
+ */
+export async function scanFolder(folder: string): Promise<FolderScan> {
+  const rootInfo = await stat(folder).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') throw new Error(`Folder not found: ${folder}`);
+    throw new Error(`Cannot open folder ${folder}: ${describeFsError(error)}`);
+  });
+  if (!rootInfo.isDirectory()) throw new Error(`Not a folder: ${folder}`);
+
+  const found: Entry[] = [];
+  const skipped: SkippedFile[] = [];
+  await walk(folder, folder, found, skipped, true);
+
+  found.sort((a, b) => compareSegments(a.segments, b.segments));
+  const classNames = [...new Set(found.filter((f) => f.segments.length > 1).map((f) => f.segments[0]))].sort(compareNames);
+  if (classNames.length > MAX_CLASSES) {
+    throw new Error(
+      `${folder} has ${classNames.length} subfolders with files, so ${classNames.length} classes; ` +
+        `at most ${MAX_CLASSES} classes are supported (each label is stored in one byte).`,
+    );
+  }
+  const labelled = classNames.length > 0;
+  const labelOf = new Map(classNames.map((name, index) => [name, index]));
+
+  const files: FoundFile[] = [];
+  for (const entry of found) {
+    const rel = entry.segments.join('/');
+    if (labelled && entry.segments.length === 1) {
+      skipped.push({ path: rel, reason: 'lies directly in the imported folder, outside any class subfolder' });
+      continue;
+    }
+    files.push({ path: entry.path, relative: rel, label: labelled ? labelOf.get(entry.segments[0])! : 0 });
+  }
+  skipped.sort((a, b) => compareNames(a.path, b.path));
+  return { classes: classNames, files, skipped };
+}
+
+async function walk(root: string, dir: string, found: Entry[], skipped: SkippedFile[], isRoot: boolean): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    const reason = `folder could not be read: ${describeFsError(error as NodeJS.ErrnoException)}`;
+    if (isRoot) throw new Error(`Cannot read folder ${root}: ${reason}`);
+    skipped.push({ path: toRelative(root, dir), reason });
+    return;
+  }
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      await walk(root, path, found, skipped, false);
+    } else if (entry.isFile()) {
+      found.push({ path, segments: toRelative(root, path).split('/') });
+    } else if (entry.isSymbolicLink()) {
+      const target = await stat(path).catch(() => undefined);
+      if (!target) skipped.push({ path: toRelative(root, path), reason: 'broken symbolic link' });
+      else if (target.isFile()) found.push({ path, segments: toRelative(root, path).split('/') });
+      else if (target.isDirectory()) skipped.push({ path: toRelative(root, path), reason: 'symbolic link to a folder (not followed)' });
+      else skipped.push({ path: toRelative(root, path), reason: 'not a regular file' });
+    } else {
+      // Pipes, sockets and devices: reading one could block forever or never end.
+      skipped.push({ path: toRelative(root, path), reason: 'not a regular file' });
+    }
+  }
+}
+
+const toRelative = (root: string, path: string): string => relative(root, path).split(sep).join('/');
+
+/** Plain code-unit order: the same on every machine and locale, unlike localeCompare. */
+export const compareNames = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Compares paths folder by folder, so `a/x` sorts with `a/y` and not between `a b/x` and `a-b/x`. */
+function compareSegments(a: string[], b: string[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const order = compareNames(a[i], b[i]);
+    if (order !== 0) return order;
+  }
+  return a.length - b.length;
+}
+
+export function describeFsError(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOENT':
+      return 'no longer exists';
+    case 'EISDIR':
+      return 'is a folder';
+    case 'EIO':
+      return 'input/output error from the disk';
+    default:
+      return error.code ? `${error.code} (${error.message})` : error.message;
+  }
+}
+
+/** The name a dataset imported from `folder` gets by default. */
+export const folderName = (folder: string): string => basename(folder) || folder;
