@@ -84,6 +84,8 @@ export interface RunInfo {
   backend?: BackendName;
   status: 'running' | 'paused' | 'stopped' | 'completed' | 'failed';
   message?: string;
+  /** Set when this run was branched from an earlier checkpoint of another run. */
+  parent?: { runId: string; checkpointId: string };
 }
 
 /** Everything the training process tells its caller. */
@@ -110,3 +112,17 @@ export type TrainingEvent =
   | { type: 'log'; level: 'info' | 'warn'; message: string };
 
 export type TrainingEventType = TrainingEvent['type'];
+
+/** What to train: a new run, or a resumed one (the latest run and checkpoint unless named). */
+export interface TrainingRequest {
+  projectDir: string;
+  options: TrainOptions;
+  resume?: { runId?: string; checkpointId?: string };
+}
+
+/** Messages from a caller to the training process. */
+export type TrainingCommand =
+  | { type: 'start'; request: TrainingRequest }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' };

@@ -1,0 +1,125 @@
+import * as tf from '@tensorflow/tfjs';
+import sharp from 'sharp';
+import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_VERSION, checkpointFileSchema, type CheckpointFile } from '../../../shared/checkpoint.js';
+import type { CheckpointInfo, SampleGrid } from '../../../shared/training.js';
+import { describeIssues } from '../../../shared/validation.js';
+import { makeStagingDir, publishDirAtomic } from '../../project/atomicWrite.js';
+import { checkpointId } from '../../project/layout.js';
+import type { StepLosses, Trainer } from '../training/trainer.js';
+import { encodeNamedTensors, readNamedTensors, setWeightsInOrder } from './weightsFile.js';
+import { readLayersWeights, writeLayersModel } from './generatorFiles.js';
+
+export interface CheckpointExtras {
+  runId: string;
+  datasetName: string;
+  classes: string[];
+  backend?: string;
+  losses?: StepLosses;
+  /** The run's metrics log, copied in so the checkpoint holds the metrics up to its step. */
+  metricsFile?: string;
+  grid: SampleGrid;
+}
+
+/**
+ * Writes a complete checkpoint of `trainer` under `checkpointsDir`: built in a staging folder and
+ * renamed into place, so a kill at any instant leaves the previous checkpoints intact and never a
+ * half-written one under a real name.
+ */
+export async function saveCheckpoint(trainer: Trainer, checkpointsDir: string, extras: CheckpointExtras): Promise<CheckpointFile> {
+  const id = checkpointId(trainer.step);
+  const finalDir = join(checkpointsDir, id);
+  const dir = await makeStagingDir(finalDir);
+  const { models, config } = trainer;
+  await writeLayersModel(models.generator, join(dir, 'generator'));
+  await writeTensors(dir, 'discriminator', models.discriminator.weights.map((w) => ({ name: w.originalName, tensor: w.read() })));
+  await writeTensors(dir, 'optimizer-g', await trainer.optimizerG.getWeights());
+  await writeTensors(dir, 'optimizer-d', await trainer.optimizerD.getWeights());
+  const { grid } = extras;
+  await sharp(grid.rgba, { raw: { width: grid.width, height: grid.height, channels: 4 } }).png().toFile(join(dir, 'samples.png'));
+  if (extras.metricsFile) await copyFile(extras.metricsFile, join(dir, 'metrics.jsonl')).catch(ignoreMissing);
+  const file: CheckpointFile = {
+    format: CHECKPOINT_FORMAT,
+    version: CHECKPOINT_FORMAT_VERSION,
+    id,
+    runId: extras.runId,
+    step: trainer.step,
+    epoch: trainer.epoch,
+    preset: config.preset,
+    params: config.params as Record<string, unknown>,
+    seed: config.seed,
+    image: { height: models.shape.height, width: models.shape.width, channels: models.shape.channels },
+    classes: extras.classes,
+    dataset: { name: extras.datasetName, count: config.dataset.manifest.count },
+    createdAt: new Date().toISOString(),
+    backend: extras.backend,
+    losses: extras.losses,
+  };
+  await writeFile(join(dir, 'checkpoint.json'), JSON.stringify(file, null, 2));
+  await publishDirAtomic(dir, finalDir);
+  return file;
+}
+
+/** Puts a checkpoint's weights, optimizer state and step into a trainer built with the same config. */
+export async function restoreCheckpoint(trainer: Trainer, dir: string): Promise<CheckpointFile> {
+  const file = await readCheckpointFile(dir);
+  const generator = await readLayersWeights(join(dir, 'generator'));
+  const discriminator = await readNamedTensors(join(dir, 'discriminator.json'), join(dir, 'discriminator.bin'));
+  try {
+    setWeightsInOrder(trainer.models.generator, generator, 'generator');
+    setWeightsInOrder(trainer.models.discriminator, discriminator, 'discriminator');
+  } finally {
+    tf.dispose([...generator, ...discriminator].map((w) => w.tensor));
+  }
+  await trainer.optimizerG.setWeights(await readNamedTensors(join(dir, 'optimizer-g.json'), join(dir, 'optimizer-g.bin')));
+  await trainer.optimizerD.setWeights(await readNamedTensors(join(dir, 'optimizer-d.json'), join(dir, 'optimizer-d.bin')));
+  trainer.step = file.step;
+  return file;
+}
+
+export async function readCheckpointFile(dir: string): Promise<CheckpointFile> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(join(dir, 'checkpoint.json'), 'utf8'));
+  } catch (error) {
+    throw new Error(`${dir} is not a readable checkpoint: ${(error as Error).message}`);
+  }
+  const version = (raw as { version?: unknown })?.version;
+  if (typeof version === 'number' && version > CHECKPOINT_FORMAT_VERSION) {
+    throw new Error(`${dir} was written by a newer GAN Studio (checkpoint format ${version}; this version reads up to ${CHECKPOINT_FORMAT_VERSION})`);
+  }
+  const parsed = checkpointFileSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`${dir}/checkpoint.json is damaged: ${describeIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Complete checkpoints of a run, oldest first (staging folders and damaged ones are left out). */
+export async function listCheckpoints(checkpointsDir: string): Promise<CheckpointInfo[]> {
+  let names: string[];
+  try {
+    names = (await readdir(checkpointsDir)).filter((n) => !n.startsWith('.')).sort();
+  } catch {
+    return [];
+  }
+  const infos: CheckpointInfo[] = [];
+  for (const name of names) {
+    try {
+      const file = await readCheckpointFile(join(checkpointsDir, name));
+      infos.push({ id: name, step: file.step, epoch: file.epoch, createdAt: file.createdAt, quality: file.quality });
+    } catch {
+      // A folder that is not a complete checkpoint is not offered for resume or export.
+    }
+  }
+  return infos.sort((a, b) => a.step - b.step);
+}
+
+async function writeTensors(dir: string, name: string, tensors: tf.NamedTensor[]): Promise<void> {
+  const { spec, data } = await encodeNamedTensors(tensors);
+  await writeFile(join(dir, `${name}.json`), spec);
+  await writeFile(join(dir, `${name}.bin`), data);
+}
+
+function ignoreMissing(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'ENOENT') throw error;
+}

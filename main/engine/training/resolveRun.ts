@@ -1,0 +1,74 @@
+import { join } from 'node:path';
+import type { CheckpointFile } from '../../../shared/checkpoint.js';
+import { parseOrThrow } from '../../../shared/validation.js';
+import { trainOptionsSchema, type ResolvedTrainOptions, type RunInfo, type TrainingRequest } from '../../../shared/training.js';
+import { projectLayout } from '../../project/layout.js';
+import { listCheckpoints, readCheckpointFile } from '../checkpoint/checkpoint.js';
+import { nextRunId, readRunInfo, runIds, RUN_FORMAT_VERSION } from '../../project/runs.js';
+import { resolveParams } from '../models/buildModels.js';
+
+export interface PlannedRun {
+  info: RunInfo;
+  options: ResolvedTrainOptions;
+  /** The checkpoint folder to restore, when resuming. */
+  restoreFrom?: { dir: string; file: CheckpointFile };
+  /** True when this continues an existing run folder (resume from its latest checkpoint). */
+  continues: boolean;
+}
+
+/**
+ * Decides which run a request trains. A new request gets a new run. Resuming from a run's latest
+ * checkpoint continues that run; resuming from an earlier checkpoint branches into a new run, so
+ * the later checkpoints of the original run are never overwritten.
+ */
+export async function planRun(request: TrainingRequest): Promise<PlannedRun> {
+  const options = parseOrThrow(trainOptionsSchema, request.options, 'training options');
+  const layout = projectLayout(request.projectDir);
+  if (!request.resume) {
+    const params = resolveParams(options.preset, options.params);
+    const info = newRunInfo(await nextRunId(request.projectDir), options, params);
+    return { info, options: { ...options, params }, continues: false };
+  }
+  const ids = await runIds(request.projectDir);
+  const runId = request.resume.runId ?? ids.at(-1);
+  if (!runId || !ids.includes(runId)) {
+    throw new Error(runId ? `No run "${runId}" in this project (runs: ${ids.join(', ') || 'none'})` : 'Nothing to resume: this project has no runs yet');
+  }
+  const run = layout.run(runId);
+  const checkpoints = await listCheckpoints(run.checkpointsDir);
+  if (checkpoints.length === 0) throw new Error(`Run ${runId} has no complete checkpoint to resume from`);
+  const wanted = request.resume.checkpointId;
+  const checkpoint = wanted ? checkpoints.find((c) => c.id === wanted || String(c.step) === wanted) : checkpoints.at(-1);
+  if (!checkpoint) throw new Error(`Run ${runId} has no checkpoint "${wanted}" (checkpoints: ${checkpoints.map((c) => c.id).join(', ')})`);
+  const dir = join(run.checkpointsDir, checkpoint.id);
+  const file = await readCheckpointFile(dir);
+  const previous = await readRunInfo(run.dir);
+  const params = resolveParams(file.preset, file.params);
+  const continues = checkpoint.id === checkpoints.at(-1)!.id;
+  const resumed: ResolvedTrainOptions = {
+    ...options,
+    preset: file.preset,
+    params,
+    seed: file.seed,
+    epochs: request.options.epochs ?? previous.epochs,
+  };
+  const info: RunInfo = continues
+    ? { ...previous, epochs: resumed.epochs, status: 'running', message: undefined }
+    : { ...newRunInfo(await nextRunId(request.projectDir), resumed, params), parent: { runId, checkpointId: checkpoint.id } };
+  return { info, options: resumed, restoreFrom: { dir, file }, continues };
+}
+
+function newRunInfo(id: string, options: ResolvedTrainOptions, params: RunInfo['params']): RunInfo {
+  return {
+    format: 'gan-studio/run',
+    version: RUN_FORMAT_VERSION,
+    id,
+    preset: options.preset,
+    params,
+    seed: options.seed,
+    epochs: options.epochs,
+    stepsPerEpoch: 0,
+    createdAt: new Date().toISOString(),
+    status: 'running',
+  };
+}

@@ -1,0 +1,68 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TrainingCommand, TrainingEvent, TrainingRequest } from '../../../shared/training.js';
+
+export interface TrainingHandle {
+  pause(): void;
+  resume(): void;
+  stop(): void;
+  /** Resolves with the final event: finished or failed (a crash of the process is a failed event). */
+  readonly done: Promise<TrainingEvent & { type: 'finished' | 'failed' }>;
+  readonly pid: number | undefined;
+}
+
+/**
+ * Starts training in a separate Node process and streams its typed events to `onEvent`.
+ * The caller's event loop only receives messages; a crash, kill or out-of-memory of the
+ * training process becomes a `failed` event with the reason, never an exception here.
+ */
+export function startTraining(request: TrainingRequest, onEvent: (event: TrainingEvent) => void, env: NodeJS.ProcessEnv = process.env): TrainingHandle {
+  // Run the .ts entry under tsx in development and tests, the compiled .js otherwise.
+  const self = fileURLToPath(import.meta.url);
+  const entry = self.slice(0, -extname(self).length).replace(/startTraining$/, 'trainingProcess') + extname(self);
+  const child: ChildProcess = fork(entry, [], {
+    serialization: 'advanced',
+    env,
+    execArgv: process.execArgv,
+    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+  });
+  let stderrTail = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderrTail = (stderrTail + chunk.toString()).slice(-4000);
+  });
+  let last: (TrainingEvent & { type: 'finished' | 'failed' }) | null = null;
+  let step = 0;
+  const done = new Promise<TrainingEvent & { type: 'finished' | 'failed' }>((resolve) => {
+    child.on('message', (event: TrainingEvent) => {
+      if ('step' in event && typeof event.step === 'number') step = event.step;
+      if (event.type === 'finished' || event.type === 'failed') last = event;
+      if (event.type === 'log' && event.message === 'training process done') return;
+      onEvent(event);
+    });
+    child.on('exit', (code, signal) => {
+      if (last) return resolve(last);
+      const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
+      const oom = /heap out of memory|Cannot allocate memory|std::bad_alloc/i.test(stderrTail) ? ' It ran out of memory: try a smaller batch size or image size.' : '';
+      const detail = stderrTail.trim().split('\n').slice(-3).join(' | ');
+      const failed: TrainingEvent & { type: 'failed' } = {
+        type: 'failed',
+        step,
+        message: `The training process ${how}.${oom} The last complete checkpoint is kept.${detail ? ` (${detail})` : ''}`,
+      };
+      onEvent(failed);
+      resolve(failed);
+    });
+  });
+  const send = (command: TrainingCommand) => {
+    if (child.connected) child.send(command);
+  };
+  send({ type: 'start', request });
+  return {
+    pause: () => send({ type: 'pause' }),
+    resume: () => send({ type: 'resume' }),
+    stop: () => send({ type: 'stop' }),
+    done,
+    pid: child.pid,
+  };
+}

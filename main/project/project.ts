@@ -1,0 +1,61 @@
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { PROJECT_FORMAT, PROJECT_FORMAT_VERSION, projectFileSchema, type ProjectFile, type ProjectSummary } from '../../shared/project.js';
+import { describeIssues } from '../../shared/validation.js';
+import { checkManifest } from '../data/datasetCache.js';
+import { writeJsonAtomic } from './atomicWrite.js';
+import { projectLayout } from './layout.js';
+import { listRuns } from './runs.js';
+
+/** Creates the project folder and project.json if missing; an existing project is opened as is. */
+export async function ensureProject(dir: string, name = basename(resolve(dir))): Promise<ProjectFile> {
+  const layout = projectLayout(dir);
+  try {
+    return await readProjectFile(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  await mkdir(layout.root, { recursive: true });
+  const file: ProjectFile = {
+    format: PROJECT_FORMAT,
+    version: PROJECT_FORMAT_VERSION,
+    name,
+    createdAt: new Date().toISOString(),
+    preset: 'dcgan',
+    params: {},
+  };
+  await writeJsonAtomic(layout.projectFile, file);
+  return file;
+}
+
+export async function readProjectFile(dir: string): Promise<ProjectFile> {
+  const path = projectLayout(dir).projectFile;
+  const raw: unknown = JSON.parse(await readFile(path, 'utf8'));
+  const version = (raw as { version?: unknown })?.version;
+  if (typeof version === 'number' && version > PROJECT_FORMAT_VERSION) {
+    throw new Error(`${dir} was saved by a newer GAN Studio (project format ${version}; this version opens up to ${PROJECT_FORMAT_VERSION})`);
+  }
+  const parsed = projectFileSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`${path} is damaged: ${describeIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+export const writeProjectFile = (dir: string, file: ProjectFile): Promise<void> => writeJsonAtomic(projectLayout(dir).projectFile, file);
+
+/** Everything the studio shows about a project: its file, its dataset (if imported) and its runs. */
+export async function openProject(dir: string): Promise<ProjectSummary> {
+  const path = resolve(dir);
+  if (!(await stat(path).catch(() => null))?.isDirectory()) throw new Error(`No project folder at ${path}`);
+  const project = await readProjectFile(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') throw new Error(`${path} is not a GAN Studio project (no project.json)`);
+    throw error;
+  });
+  const dataset = await readFile(projectLayout(path).manifest, 'utf8').then(
+    (text) => checkManifest(JSON.parse(text)),
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return null;
+      throw error;
+    },
+  );
+  return { path, project, dataset, runs: await listRuns(path) };
+}
