@@ -35,10 +35,10 @@ export async function decodeImage(path: string, options: DecodeOptions): Promise
   // failOn 'error' rejects truncated and undecodable data but accepts libjpeg's warnings
   // (e.g. "extraneous bytes before marker"), which many cameras and web images carry and which decode fine.
   const image = sharp(bytes, { failOn: 'error', limitInputPixels: MAX_PIXELS, autoOrient: true });
-  let format = '';
+  let format = sniffFormat(bytes);
   try {
     const meta = await image.metadata();
-    format = meta.format ?? '';
+    format = meta.format ?? format;
     if (!meta.width || !meta.height) return { ok: false, reason: `${formatName(format)} image has no width or height` };
     const { data, info } = await image
       .resize({ width: options.size, height: options.size, fit: sharpFit[options.fit], position: 'centre', background: black })
@@ -94,6 +94,18 @@ async function explainDecodeError(bytes: Buffer, format: string, message: string
     return `truncated ${formatName(format)} file: it ends before the image data does (${detail})`;
   }
   return `damaged ${formatName(format)} image: ${detail}`;
+}
+
+/** Names the format from the first bytes, for the message about a file whose header sharp could not parse. */
+function sniffFormat(bytes: Buffer): string {
+  const ascii = (start: number, end: number): string => bytes.subarray(start, end).toString('latin1');
+  if (bytes[0] === 0x89 && ascii(1, 4) === 'PNG') return 'png';
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  if (ascii(0, 4) === 'GIF8') return 'gif';
+  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'webp';
+  if (ascii(0, 4) === 'II*\0' || ascii(0, 4) === 'MM\0*') return 'tiff';
+  if (ascii(4, 8) === 'ftyp') return 'heif';
+  return '';
 }
 
 /** A PNG ends with its IEND chunk and a JPEG with the EOI marker; a file cut short has neither. */
