@@ -1,10 +1,10 @@
-import { join } from 'node:path';
 import type { CheckpointFile } from '../../../shared/checkpoint.js';
 import { parseOrThrow } from '../../../shared/validation.js';
 import { trainOptionsSchema, type ResolvedTrainOptions, type RunInfo, type TrainingRequest } from '../../../shared/training.js';
 import { projectLayout } from '../../project/layout.js';
-import { listCheckpoints, readCheckpointFile } from '../checkpoint/checkpoint.js';
-import { nextRunId, readRunInfo, runIds, RUN_FORMAT_VERSION } from '../../project/runs.js';
+import { readCheckpointFile } from '../checkpoint/checkpoint.js';
+import { findCheckpoint } from '../../project/findCheckpoint.js';
+import { nextRunId, readRunInfo, RUN_FORMAT_VERSION } from '../../project/runs.js';
 import { resolveParams } from '../models/buildModels.js';
 
 export interface PlannedRun {
@@ -23,28 +23,18 @@ export interface PlannedRun {
  */
 export async function planRun(request: TrainingRequest): Promise<PlannedRun> {
   const options = parseOrThrow(trainOptionsSchema, request.options, 'training options');
-  const layout = projectLayout(request.projectDir);
   if (!request.resume) {
     const params = resolveParams(options.preset, options.params);
     const info = newRunInfo(await nextRunId(request.projectDir), options, params);
     return { info, options: { ...options, params }, continues: false };
   }
-  const ids = await runIds(request.projectDir);
-  const runId = request.resume.runId ?? ids.at(-1);
-  if (!runId || !ids.includes(runId)) {
-    throw new Error(runId ? `No run "${runId}" in this project (runs: ${ids.join(', ') || 'none'})` : 'Nothing to resume: this project has no runs yet');
-  }
-  const run = layout.run(runId);
-  const checkpoints = await listCheckpoints(run.checkpointsDir);
-  if (checkpoints.length === 0) throw new Error(`Run ${runId} has no complete checkpoint to resume from`);
-  const wanted = request.resume.checkpointId;
-  const checkpoint = wanted ? checkpoints.find((c) => c.id === wanted || String(c.step) === wanted) : checkpoints.at(-1);
-  if (!checkpoint) throw new Error(`Run ${runId} has no checkpoint "${wanted}" (checkpoints: ${checkpoints.map((c) => c.id).join(', ')})`);
-  const dir = join(run.checkpointsDir, checkpoint.id);
+  const found = await findCheckpoint(request.projectDir, request.resume);
+  const { runId, checkpoint, dir } = found;
+  const run = projectLayout(request.projectDir).run(runId);
   const file = await readCheckpointFile(dir);
   const previous = await readRunInfo(run.dir);
   const params = resolveParams(file.preset, file.params);
-  const continues = checkpoint.id === checkpoints.at(-1)!.id;
+  const continues = checkpoint.id === found.all.at(-1)!.id;
   const resumed: ResolvedTrainOptions = {
     ...options,
     preset: file.preset,

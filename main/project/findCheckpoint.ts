@@ -1,0 +1,40 @@
+import { join } from 'node:path';
+import type { CheckpointInfo } from '../../shared/training.js';
+import { listCheckpoints } from '../engine/checkpoint/checkpoint.js';
+import { projectLayout } from './layout.js';
+import { runIds } from './runs.js';
+
+export interface FoundCheckpoint {
+  runId: string;
+  checkpoint: CheckpointInfo;
+  /** The checkpoint folder. */
+  dir: string;
+  /** All complete checkpoints of the run, oldest first. */
+  all: CheckpointInfo[];
+}
+
+/**
+ * Finds a checkpoint by run and id (the folder name or the step number); the latest run that has
+ * checkpoints and its latest checkpoint when they are not named. Errors list what there is.
+ */
+export async function findCheckpoint(projectDir: string, wanted: { runId?: string; checkpointId?: string } = {}): Promise<FoundCheckpoint> {
+  const ids = await runIds(projectDir);
+  if (wanted.runId && !ids.includes(wanted.runId)) {
+    throw new Error(`No run "${wanted.runId}" in ${projectDir} (runs: ${ids.join(', ') || 'none'})`);
+  }
+  const layout = projectLayout(projectDir);
+  for (const runId of wanted.runId ? [wanted.runId] : [...ids].reverse()) {
+    const checkpointsDir = layout.run(runId).checkpointsDir;
+    const all = await listCheckpoints(checkpointsDir);
+    if (all.length === 0) continue;
+    const id = wanted.checkpointId;
+    const checkpoint = id === undefined ? all.at(-1) : all.find((c) => c.id === id || String(c.step) === id);
+    if (!checkpoint) {
+      if (!wanted.runId) continue;
+      throw new Error(`Run ${runId} has no checkpoint "${id}" (checkpoints: ${all.map((c) => c.id).join(', ')})`);
+    }
+    return { runId, checkpoint, dir: join(checkpointsDir, checkpoint.id), all };
+  }
+  if (wanted.checkpointId) throw new Error(`No run in ${projectDir} has a checkpoint "${wanted.checkpointId}"`);
+  throw new Error(wanted.runId ? `Run ${wanted.runId} has no complete checkpoint yet` : `${projectDir} has no trained checkpoint yet; run "gan-studio train" first`);
+}
