@@ -35,11 +35,9 @@ export async function decodeImage(path: string, options: DecodeOptions): Promise
   // failOn 'error' rejects truncated and undecodable data but accepts libjpeg's warnings
   // (e.g. "extraneous bytes before marker"), which many cameras and web images carry and which decode fine.
   const image = sharp(bytes, { failOn: 'error', limitInputPixels: MAX_PIXELS, autoOrient: true });
-  let format = sniffFormat(bytes);
   try {
-    const meta = await image.metadata();
-    format = meta.format ?? format;
-    if (!meta.width || !meta.height) return { ok: false, reason: `${formatName(format)} image has no width or height` };
+    // No separate metadata() call: the pixel limit is checked by sharp on the same pass, and the format
+    // is only needed to explain a failure, where the file's first bytes tell it.
     const { data, info } = await image
       .resize({ width: options.size, height: options.size, fit: sharpFit[options.fit], position: 'centre', background: black })
       .flatten({ background: black })
@@ -55,7 +53,7 @@ export async function decodeImage(path: string, options: DecodeOptions): Promise
     }
     return { ok: true, pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
   } catch (error) {
-    return { ok: false, reason: await explainDecodeError(bytes, format, (error as Error).message) };
+    return { ok: false, reason: await explainDecodeError(bytes, sniffFormat(bytes), (error as Error).message) };
   }
 }
 
