@@ -86,15 +86,16 @@ async function explainDecodeError(bytes: Buffer, format: string, message: string
     const dimensions = meta?.width && meta.height ? `${meta.width}x${meta.height} pixels, ` : '';
     return `image is too large (${dimensions}over the ${MAX_PIXELS / 1e6}-megapixel limit)`;
   }
-  if (/corrupt header/i.test(message)) return `damaged image: ${format ? `${formatName(format)} ` : ''}header is corrupt`;
+  const kind = format ? `${formatName(format)} ` : '';
+  if (/corrupt header/i.test(message)) return `damaged image: ${kind}header is corrupt`;
   const detail = message.split('\n')[0].trim();
   if (looksTruncated(bytes, format) || /premature end|truncated|unexpected end/i.test(message)) {
-    return `truncated ${formatName(format)} file: it ends before the image data does (${detail})`;
+    return `truncated ${kind}file: it ends before the image data does (${detail})`;
   }
-  return `damaged ${formatName(format)} image: ${detail}`;
+  return `damaged ${kind}image: ${detail}`;
 }
 
-/** Names the format from the first bytes, for the message about a file whose header sharp could not parse. */
+/** Names the format from the first bytes: enough to explain a failure, including one in the header itself. */
 function sniffFormat(bytes: Buffer): string {
   const ascii = (start: number, end: number): string => bytes.subarray(start, end).toString('latin1');
   if (bytes[0] === 0x89 && ascii(1, 4) === 'PNG') return 'png';
@@ -113,5 +114,5 @@ function looksTruncated(bytes: Buffer, format: string): boolean {
   return false;
 }
 
-const formatName = (format: string): string => (format === 'heif' ? 'HEIF/AVIF' : format ? format.toUpperCase() : 'image');
+const formatName = (format: string): string => (format === 'heif' ? 'HEIF/AVIF' : format.toUpperCase());
 const megabytes = (bytes: number): number => Math.round(bytes / (1024 * 1024));

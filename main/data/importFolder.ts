@@ -43,7 +43,7 @@ export async function importFolder(
   const opts = parseOrThrow(importOptionsSchema, options, 'import options');
   const root = resolve(folder);
   throwIfCancelled(signal, 'Import');
-  const scan = await scanFolder(root);
+  const scan = await scanFolder(root, [projectDir]);
   throwIfCancelled(signal, 'Import');
 
   const total = scan.files.length + scan.skipped.length;

@@ -1,5 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
-import { join, relative, sep, basename } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import type { SkippedFile } from '../../shared/dataset.js';
 
 /** Labels are stored as one byte per image. */
@@ -37,8 +37,10 @@ interface Entry {
  * - When some subfolder holds files, the folder is labelled, and files lying directly in `folder` belong
  *   to no class: they are skipped with a reason that says so, rather than guessed into a class.
  * - Symbolic links to files are followed; links to folders are not (they can loop), and are listed.
+ * - Folders in `exclude` are passed over: a project kept inside the folder it imports must not import its own
+ *   dataset and sample grids.
  */
-export async function scanFolder(folder: string): Promise<FolderScan> {
+export async function scanFolder(folder: string, exclude: string[] = []): Promise<FolderScan> {
   const rootInfo = await stat(folder).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') throw new Error(`Folder not found: ${folder}`);
     throw new Error(`Cannot open folder ${folder}: ${describeFsError(error)}`);
@@ -47,7 +49,7 @@ export async function scanFolder(folder: string): Promise<FolderScan> {
 
   const found: Entry[] = [];
   const skipped: SkippedFile[] = [];
-  await walk(folder, folder, found, skipped, true);
+  await walk({ root: folder, exclude: new Set(exclude.map((path) => resolve(path))), found, skipped }, folder, true);
 
   found.sort((a, b) => compareSegments(a.segments, b.segments));
   const classNames = [...new Set(found.filter((f) => f.segments.length > 1).map((f) => f.segments[0]))].sort(compareNames);
@@ -73,7 +75,15 @@ export async function scanFolder(folder: string): Promise<FolderScan> {
   return { classes: classNames, files, skipped };
 }
 
-async function walk(root: string, dir: string, found: Entry[], skipped: SkippedFile[], isRoot: boolean): Promise<void> {
+interface Walk {
+  root: string;
+  exclude: Set<string>;
+  found: Entry[];
+  skipped: SkippedFile[];
+}
+
+async function walk(state: Walk, dir: string, isRoot: boolean): Promise<void> {
+  const { root, found, skipped } = state;
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -87,7 +97,7 @@ async function walk(root: string, dir: string, found: Entry[], skipped: SkippedF
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      await walk(root, path, found, skipped, false);
+      if (!state.exclude.has(resolve(path))) await walk(state, path, false);
     } else if (entry.isFile()) {
       found.push({ path, segments: toRelative(root, path).split('/') });
     } else if (entry.isSymbolicLink()) {

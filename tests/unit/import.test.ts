@@ -243,3 +243,17 @@ test('an unreadable file or folder is skipped with "permission denied"', async (
     await chmod(join(folder, 'private'), 0o755);
   }
 });
+
+test('a project kept inside the imported folder does not import itself', async () => {
+  const folder = join(work, 'pictures with project');
+  await mkdir(join(folder, 'birds'), { recursive: true });
+  await writeFile(join(folder, 'birds', 'a.png'), await solid('red', 8, 8).png().toBuffer());
+  const project = join(folder, 'my project');
+  await mkdir(join(project, 'runs', 'r1'), { recursive: true });
+  await writeFile(join(project, 'runs', 'r1', 'samples.png'), await solid('blue', 8, 8).png().toBuffer());
+  await importFolder(folder, project, { size: 8, channels: 'rgb', fit: 'crop' });
+  const again = await importFolder(folder, project, { size: 8, channels: 'rgb', fit: 'crop' });
+  assert.equal(again.count, 1);
+  assert.deepEqual(again.classes, ['birds']);
+  assert.deepEqual(again.skipped, []);
+});
