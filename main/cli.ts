@@ -3,7 +3,7 @@
  * `gan-studio`: the command line. Each command lives in main/cli/<command>.ts; this file only
  * dispatches and turns errors into messages and exit codes (2 for a usage mistake, 1 otherwise).
  */
-import { readFileSync } from 'node:fs';
+import { appVersion as version } from './appVersion.js';
 import { UsageError } from './cli/args.js';
 import { importCommand, importUsage } from './cli/import.js';
 import { sampleCommand, sampleUsage } from './cli/sample.js';
@@ -20,11 +20,6 @@ const commands: Record<string, Command> = {
   train: { run: trainCommand, usage: trainUsage, summary: 'train a GAN preset, or --resume a run' },
   sample: { run: sampleCommand, usage: sampleUsage, summary: 'draw images from a trained generator into a PNG sheet' },
 };
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 function help(): string {
   const width = Math.max(...Object.keys(commands).map((c) => c.length));

@@ -4,6 +4,7 @@ import { builtinDatasetIds, channelModes, type BuiltinDatasetId } from '../../sh
 import { presetIds } from '../../shared/presets.js';
 import { backendNames, type TrainingEvent, type TrainOptions } from '../../shared/training.js';
 import { startTraining } from '../engine/training/startTraining.js';
+import { resolveParams } from '../engine/models/buildModels.js';
 import { checkManifest } from '../data/datasetCache.js';
 import { projectLayout } from '../project/layout.js';
 import { ensureProject, writeProjectFile } from '../project/project.js';
@@ -63,7 +64,11 @@ export async function trainCommand(argv: string[]): Promise<number> {
     maxSteps: intFlag(values['max-steps'], 'max-steps', 1),
     checkpointEverySteps: intFlag(values['checkpoint-every'], 'checkpoint-every', 0),
   };
-  if (!values.resume) await writeProjectFile(projectDir, { ...project, preset: options.preset, params });
+  // Only parameters the preset accepts are remembered as the project's choice.
+  if (!values.resume) {
+    resolveParams(options.preset, params);
+    await writeProjectFile(projectDir, { ...project, preset: options.preset, params });
+  }
 
   const report = values.json ? jsonReporter() : consoleReporter();
   const handle = startTraining(
