@@ -33,7 +33,7 @@ export async function runTraining(request: TrainingRequest, emit: (event: Traini
   let info: RunInfo | undefined;
   let runDir = '';
   const finish = async (event: TrainingEvent & { type: 'finished' | 'failed' }) => {
-    if (info) {
+    if (info && runDir) {
       info = { ...info, status: event.type === 'failed' ? 'failed' : event.reason, message: event.type === 'failed' ? event.message : undefined };
       await writeRunInfo(runDir, info).catch(() => {});
     }
