@@ -8,7 +8,7 @@ import { describeIssues } from '../../../shared/validation.js';
 import { makeStagingDir, publishDirAtomic } from '../../project/atomicWrite.js';
 import { checkpointId } from '../../project/layout.js';
 import type { StepLosses, Trainer } from '../training/trainer.js';
-import { encodeNamedTensors, readNamedTensors, setWeightsInOrder } from './weightsFile.js';
+import { encodeNamedTensors, readNamedTensors, setWeightsInOrder, type NamedTensor } from './weightsFile.js';
 import { readLayersWeights, writeLayersModel } from './generatorFiles.js';
 
 export interface CheckpointExtras {
@@ -114,7 +114,7 @@ export async function listCheckpoints(checkpointsDir: string): Promise<Checkpoin
   return infos.sort((a, b) => a.step - b.step);
 }
 
-async function writeTensors(dir: string, name: string, tensors: tf.NamedTensor[]): Promise<void> {
+async function writeTensors(dir: string, name: string, tensors: NamedTensor[]): Promise<void> {
   const { spec, data } = await encodeNamedTensors(tensors);
   await writeFile(join(dir, `${name}.json`), spec);
   await writeFile(join(dir, `${name}.bin`), data);

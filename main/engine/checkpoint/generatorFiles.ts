@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { NamedTensor } from './weightsFile.js';
 
 /**
  * The generator in the TensorFlow.js Layers format (model.json + weights.bin) that
@@ -43,7 +44,7 @@ export async function readLayersModel(dir: string): Promise<tf.LayersModel> {
 }
 
 /** The generator's weights as named tensors, in the model's order. */
-export async function readLayersWeights(dir: string): Promise<tf.NamedTensor[]> {
+export async function readLayersWeights(dir: string): Promise<NamedTensor[]> {
   const { weightSpecs, weightData } = await readLayersArtifacts(dir);
   const map = tf.io.decodeWeights(weightData, weightSpecs);
   return weightSpecs.map((s) => ({ name: s.name, tensor: map[s.name] }));

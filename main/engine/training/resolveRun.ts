@@ -1,5 +1,6 @@
 import type { CheckpointFile } from '../../../shared/checkpoint.js';
 import { parseOrThrow } from '../../../shared/validation.js';
+import type { PresetParams } from '../../../shared/presets.js';
 import { trainOptionsSchema, type ResolvedTrainOptions, type RunInfo, type TrainingRequest } from '../../../shared/training.js';
 import { projectLayout } from '../../project/layout.js';
 import { readCheckpointFile } from '../checkpoint/checkpoint.js';
@@ -9,7 +10,7 @@ import { resolveParams } from '../models/buildModels.js';
 
 export interface PlannedRun {
   info: RunInfo;
-  options: ResolvedTrainOptions;
+  options: ResolvedTrainOptions & { params: PresetParams };
   /** The checkpoint folder to restore, when resuming. */
   restoreFrom?: { dir: string; file: CheckpointFile };
   /** True when this continues an existing run folder (resume from its latest checkpoint). */
@@ -35,7 +36,7 @@ export async function planRun(request: TrainingRequest): Promise<PlannedRun> {
   const previous = await readRunInfo(run.dir);
   const params = resolveParams(file.preset, file.params);
   const continues = checkpoint.id === found.all.at(-1)!.id;
-  const resumed: ResolvedTrainOptions = {
+  const resumed: PlannedRun['options'] = {
     ...options,
     preset: file.preset,
     params,
