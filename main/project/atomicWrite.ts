@@ -1,4 +1,4 @@
-import { open, rename, rm, mkdir } from 'node:fs/promises';
+import { open, readdir, rename, rm, mkdir } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -67,4 +67,13 @@ async function syncDir(dir: string): Promise<void> {
   } catch {
     // Some filesystems refuse fsync on a directory; the rename itself is still atomic there.
   }
+}
+
+/**
+ * Removes staging folders left in `dir` by a process killed mid-write. Call it only where no
+ * other writer can be at work (e.g. a run's checkpoints folder when that run starts).
+ */
+export async function removeStaleStaging(dir: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => /^\..*\.staging-[0-9a-f]+$/.test(n)).map((n) => rm(join(dir, n), { recursive: true, force: true })));
 }

@@ -89,6 +89,8 @@ test('a crash of the training process becomes a failed event and the project sta
     assert.ok(summary.runs[0].checkpoints.length >= 2, 'complete checkpoints survive the kill');
     const resumed = startTraining({ projectDir: project.dir, options: { preset: 'mlp', maxSteps: summary.runs[0].checkpoints.at(-1)!.step + 1 }, resume: {} }, () => {}, env);
     assert.equal((await resumed.done).type, 'finished', 'training resumes after a kill');
+    const left = await readdir(projectLayout(project.dir).run('run-001').checkpointsDir);
+    assert.deepEqual(left.filter((n) => n.startsWith('.')), [], 'half-written checkpoints of the killed process are cleared on resume');
   } finally {
     await project.cleanup();
   }

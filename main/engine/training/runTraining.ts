@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { RunInfo, StepMetrics, TrainingEvent, TrainingRequest } from '../../../shared/training.js';
 import { isLabelled } from '../../../shared/dataset.js';
 import { openDataset } from '../../data/datasetCache.js';
+import { removeStaleStaging } from '../../project/atomicWrite.js';
 import { projectLayout } from '../../project/layout.js';
 import { MetricsLog } from '../../project/metricsLog.js';
 import { writeRunInfo } from '../../project/runs.js';
@@ -51,6 +52,7 @@ export async function runTraining(request: TrainingRequest, emit: (event: Traini
     const run = layout.run(info.id);
     runDir = run.dir;
     await mkdir(run.checkpointsDir, { recursive: true });
+    await removeStaleStaging(run.checkpointsDir);
     trainer = new Trainer({ preset: options.preset, params: options.params, dataset, seed: options.seed });
     const log = new MetricsLog(run.metrics);
     if (plan.restoreFrom) {
