@@ -1,0 +1,88 @@
+import { mkdir } from 'node:fs/promises';
+import type { AppInfo, FolderPurpose } from '../../shared/contract.js';
+import type { startTraining } from '../engine/training/startTraining.js';
+import { CurrentProject } from './currentProject.js';
+import { StudioEvents } from './events.js';
+import { ImportJobs } from './importJobs.js';
+import type { PathAccess } from './pathAccess.js';
+import { RecentProjects } from './recentProjects.js';
+import { SettingsFile } from './settings.js';
+import { TensorJobs } from './tensorJobs.js';
+import { TrainingSession } from './trainingSession.js';
+
+export interface StudioOptions {
+  mode: AppInfo['mode'];
+  version: string;
+  /** Where settings and the recent-projects list live. */
+  configDir: string;
+  /** Where "Try it" puts its demo projects. */
+  projectsDir: string;
+  access: PathAccess;
+  /** A native folder dialog; absent in web mode. Resolves null when the user cancels. */
+  chooseFolder?: (purpose: FolderPurpose) => Promise<string | null>;
+  /** Replaces the training process in tests of the handlers. */
+  startTraining?: typeof startTraining;
+}
+
+/** The main-process services behind the contract, the same under Electron, web mode and tests. */
+export interface Studio {
+  readonly info: AppInfo;
+  readonly events: StudioEvents;
+  readonly settings: SettingsFile;
+  readonly recent: RecentProjects;
+  readonly project: CurrentProject;
+  readonly imports: ImportJobs;
+  readonly training: TrainingSession;
+  readonly tensors: TensorJobs;
+  readonly access: PathAccess;
+  chooseFolder(purpose: FolderPurpose): Promise<string | null>;
+  /** Throws when an import or a training run would be disturbed by `what`. */
+  ensureIdle(what: string): void;
+  /** Stops training (keeping a checkpoint) and the worker; call on quit. */
+  close(): Promise<void>;
+}
+
+export async function createStudio(options: StudioOptions): Promise<Studio> {
+  await mkdir(options.configDir, { recursive: true });
+  const events = new StudioEvents();
+  const settings = new SettingsFile(options.configDir);
+  const recent = new RecentProjects(options.configDir);
+  const project = new CurrentProject({ events, recent, settings });
+  const imports = new ImportJobs({ events, onImported: () => project.changed() });
+  const training = new TrainingSession({ events, onProjectChanged: () => project.changed(), start: options.startTraining });
+  const tensors = new TensorJobs();
+  const { access } = options;
+
+  // Folders the user chose in earlier sessions stay theirs; so does the app's own projects folder.
+  access.grant(options.projectsDir);
+  for (const p of await recent.list()) access.grant(p.path);
+  const { lastProject } = await settings.read();
+  if (lastProject) access.grant(lastProject);
+
+  return {
+    info: { mode: options.mode, version: options.version, canChooseFolders: Boolean(options.chooseFolder), projectsDir: options.projectsDir },
+    events,
+    settings,
+    recent,
+    project,
+    imports,
+    training,
+    tensors,
+    access,
+    async chooseFolder(purpose) {
+      if (!options.chooseFolder) throw new Error('Folder dialogs exist in the desktop app only; type the folder path instead.');
+      const chosen = await options.chooseFolder(purpose);
+      if (chosen) access.grant(chosen);
+      return chosen;
+    },
+    ensureIdle(what) {
+      if (training.active) throw new Error(`Training is running: stop it before you ${what}.`);
+      if (imports.running) throw new Error(`An import is running: wait for it or cancel it before you ${what}.`);
+    },
+    async close() {
+      await training.shutdown();
+      await tensors.close();
+      project.dispose();
+    },
+  };
+}

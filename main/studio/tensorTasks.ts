@@ -1,0 +1,66 @@
+import * as tf from '@tensorflow/tfjs';
+import type { LayerRow, ModelDescription } from '../../shared/contract.js';
+import type { PresetId } from '../../shared/presets.js';
+import type { SampleGrid } from '../../shared/training.js';
+import { initBackend } from '../engine/backend/initBackend.js';
+import { openGenerator } from '../engine/checkpoint/openGenerator.js';
+import { buildModels, resolveParams } from '../engine/models/buildModels.js';
+import type { ImageShape } from '../engine/models/imageShape.js';
+import { generatePixels } from '../engine/samples/generate.js';
+import { composeGrid } from '../engine/samples/grid.js';
+import { fixedNoise } from '../engine/training/trainer.js';
+
+export type TensorJob =
+  | { kind: 'describe'; preset: PresetId; params: Record<string, unknown>; shape: ImageShape }
+  | { kind: 'sample'; checkpointDir: string; seed: number };
+
+let backend: Promise<unknown> | null = null;
+/** The fastest backend that loads here; pure JS as the floor, since a diagram must never fail for want of wasm. */
+const ready = () => (backend ??= initBackend().catch(() => initBackend('cpu')));
+
+/** G and D of a preset for this dataset's image shape, layer by layer with output shapes; the models are freed after. */
+export async function describeModel(job: Extract<TensorJob, { kind: 'describe' }>): Promise<ModelDescription> {
+  await ready();
+  const params = resolveParams(job.preset, job.params);
+  const models = buildModels(job.preset, params, job.shape, 1);
+  try {
+    const generator = models.generator.layers.map(layerRow);
+    const discriminator = models.discriminator.layers.map(layerRow);
+    return {
+      generator,
+      discriminator,
+      generatorParams: models.generator.countParams(),
+      discriminatorParams: models.discriminator.countParams(),
+      image: { ...job.shape },
+    };
+  } finally {
+    models.generator.dispose();
+    models.discriminator.dispose();
+  }
+}
+
+/** A fresh grid from a checkpoint's generator, laid out like the training preview (a row per class when conditional). */
+export async function sampleCheckpoint(job: Extract<TensorJob, { kind: 'sample' }>): Promise<SampleGrid> {
+  await ready();
+  const { models } = await openGenerator(job.checkpointDir);
+  const { noise, classes, rows, cols } = fixedNoise(models, job.seed);
+  try {
+    const pixels = await generatePixels(models, noise, classes);
+    return composeGrid(pixels, models.shape, rows, cols);
+  } finally {
+    tf.dispose([noise, ...(classes ? [classes] : [])]);
+    models.generator.dispose();
+  }
+}
+
+function layerRow(layer: tf.layers.Layer): LayerRow {
+  const shape = layer.outputShape;
+  // Layers with several outputs are not used by the presets; the first one stands for them.
+  const first = (Array.isArray(shape[0]) ? shape[0] : shape) as (number | null)[];
+  return {
+    name: layer.name,
+    kind: layer.getClassName(),
+    outputShape: first.slice(1).map((d) => d ?? -1),
+    params: layer.countParams(),
+  };
+}

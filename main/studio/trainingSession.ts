@@ -1,0 +1,94 @@
+import type { ResolvedTrainOptions, TrainingEvent, TrainingRequest } from '../../shared/training.js';
+import { applyTrainingEvent, idleTraining, type TrainingState } from '../../shared/trainingState.js';
+import { startTraining, type TrainingHandle } from '../engine/training/startTraining.js';
+import type { StudioEvents } from './events.js';
+
+/** Events after which the project's runs or checkpoints on disk have changed. */
+const changesProject = new Set<TrainingEvent['type']>(['started', 'checkpoint', 'finished', 'failed']);
+
+/**
+ * The training run of the studio: at most one, in its own process (startTraining), whose events
+ * go to every window and into a state a window opened mid-run starts from.
+ */
+export class TrainingSession {
+  private handle: TrainingHandle | null = null;
+  private current: TrainingState = idleTraining();
+
+  constructor(
+    private readonly deps: {
+      events: StudioEvents;
+      onProjectChanged: () => void;
+      start?: typeof startTraining;
+    },
+  ) {}
+
+  get active(): boolean {
+    return this.handle !== null;
+  }
+
+  snapshot(): TrainingState {
+    return this.current;
+  }
+
+  /** Resolves once the run has started (with its backend and step counts), rejects with the reason it could not. */
+  start(projectDir: string, options: ResolvedTrainOptions, resume?: TrainingRequest['resume']): Promise<TrainingState> {
+    if (this.handle) throw new Error('Training is already running: stop it before starting another run.');
+    this.current = { ...idleTraining(), status: 'starting', projectPath: projectDir, preset: options.preset };
+    const request: TrainingRequest = { projectDir, options, resume };
+    return new Promise<TrainingState>((resolve, reject) => {
+      let settled = false;
+      const handle = (this.deps.start ?? startTraining)(request, (event) => {
+        this.apply(event);
+        if (settled) return;
+        if (event.type === 'started') {
+          settled = true;
+          resolve(this.current);
+        } else if (event.type === 'failed') {
+          settled = true;
+          reject(new Error(event.message));
+        }
+      });
+      this.handle = handle;
+      void handle.done.then(() => {
+        if (this.handle === handle) this.handle = null;
+      });
+    });
+  }
+
+  pause(): TrainingState {
+    this.require().pause();
+    return this.current;
+  }
+
+  resume(): TrainingState {
+    this.require().resume();
+    return this.current;
+  }
+
+  stop(): TrainingState {
+    this.require().stop();
+    if (this.current.status !== 'finished' && this.current.status !== 'failed') this.current.status = 'stopping';
+    return this.current;
+  }
+
+  /** On quit: asks the run to stop (it writes a checkpoint) and waits a while for it. */
+  async shutdown(waitMs = 15000): Promise<void> {
+    const handle = this.handle;
+    if (!handle) return;
+    handle.stop();
+    await Promise.race([handle.done, new Promise((resolve) => setTimeout(resolve, waitMs).unref())]);
+  }
+
+  private require(): TrainingHandle {
+    if (!this.handle) throw new Error('No training is running.');
+    return this.handle;
+  }
+
+  private apply(event: TrainingEvent): void {
+    applyTrainingEvent(this.current, event);
+    // The process is on its way out: a new run may start now, not only once it has exited.
+    if (event.type === 'finished' || event.type === 'failed') this.handle = null;
+    this.deps.events.emit('trainingEvent', event);
+    if (changesProject.has(event.type)) this.deps.onProjectChanged();
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * The one contract between the studio's window and its main-process services: every channel's
+ * request schema, its response type, and the events the services push. main/ipc.ts binds it in
+ * one table, the preload and the WebSocket transport carry it, and the renderer sees it as the
+ * `StudioApi` below. Adding a feature means adding a line here first.
+ */
+import { z } from 'zod';
+import { builtinDatasetIds, channelModes, importOptionsSchema, type DatasetManifest, type ImportProgress } from './dataset.js';
+import { presetIdSchema } from './presets.js';
+import type { ProjectSummary, RunSummary } from './project.js';
+import type { Result } from './result.js';
+import { backendNames, trainOptionsSchema, type SampleGrid, type StepMetrics, type TrainingEvent } from './training.js';
+import type { TrainingState } from './trainingState.js';
+
+const empty = z.object({}).strict();
+const path = z.string().trim().min(1, 'must not be empty').max(4096, 'is too long');
+/** Run and checkpoint ids are folder names the engine made: nothing that could climb out of a project. */
+const folderId = z
+  .string()
+  .max(200)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a run or checkpoint id such as run-001 or step-00000100');
+
+export const folderPurposes = ['import', 'openProject', 'newProject', 'export'] as const;
+export type FolderPurpose = (typeof folderPurposes)[number];
+
+const settingFields = {
+  /** 'auto' picks the best backend that loads (DESIGN.md order). */
+  backend: z.enum(['auto', ...backendNames]),
+  /** The project opened last, reopened at start. */
+  lastProject: z.string().nullable(),
+};
+export const settingsSchema = z
+  .object({ backend: settingFields.backend.default('auto'), lastProject: settingFields.lastProject.default(null) })
+  .strict();
+export type Settings = z.output<typeof settingsSchema>;
+/** A change to some settings; what is left out stays as it was. */
+export const settingsPatchSchema = z.object(settingFields).partial().strict();
+
+export const builtinImportSchema = z
+  .object({
+    dataset: z.enum(builtinDatasetIds),
+    size: z.number().int().min(8).max(128).optional(),
+    channels: z.enum(channelModes).optional(),
+    count: z.number().int().min(16).max(100000).optional(),
+  })
+  .strict();
+
+/** Every channel and the schema its request must pass; the key is also the verb's name. */
+export const requestSchemas = {
+  getAppInfo: empty,
+  getSettings: empty,
+  saveSettings: settingsPatchSchema,
+  listRecentProjects: empty,
+  /** A native folder dialog (desktop only); the chosen path becomes usable by the other verbs. */
+  chooseFolder: z.object({ purpose: z.enum(folderPurposes) }).strict(),
+
+  getProject: empty,
+  createProject: z.object({ path, name: z.string().trim().min(1).max(120).optional() }).strict(),
+  openProject: z.object({ path }).strict(),
+  closeProject: empty,
+  /** Creates (or reopens) a demo project on a built-in dataset: the welcome screen's "Try it". */
+  tryBuiltin: z.object({ dataset: z.enum(builtinDatasetIds) }).strict(),
+
+  importFolder: z.object({ folder: path, options: importOptionsSchema }).strict(),
+  importBuiltin: builtinImportSchema,
+  cancelImport: empty,
+  getImportState: empty,
+  getDatasetPreview: z.object({ perRow: z.number().int().min(1).max(32).default(8), rows: z.number().int().min(1).max(16).default(4) }).strict(),
+
+  describeModel: z.object({ preset: presetIdSchema, params: z.record(z.string(), z.unknown()).default({}) }).strict(),
+  savePresetChoice: z.object({ preset: presetIdSchema, params: z.record(z.string(), z.unknown()).default({}) }).strict(),
+
+  startTraining: z
+    .object({
+      options: trainOptionsSchema,
+      resume: z.object({ runId: folderId.optional(), checkpointId: folderId.optional() }).strict().optional(),
+    })
+    .strict(),
+  pauseTraining: empty,
+  resumeTraining: empty,
+  stopTraining: empty,
+  getTrainingState: empty,
+
+  listRuns: empty,
+  getRunMetrics: z.object({ runId: folderId, maxPoints: z.number().int().min(10).max(100000).default(4000) }).strict(),
+  getCheckpointSamples: z.object({ runId: folderId, checkpointId: folderId }).strict(),
+  sampleCheckpoint: z
+    .object({ runId: folderId, checkpointId: folderId, seed: z.number().int().min(0).max(2 ** 31 - 1).default(1) })
+    .strict(),
+} as const;
+
+export type Channel = keyof typeof requestSchemas;
+export const channels = Object.keys(requestSchemas) as Channel[];
+/** What a caller passes (defaults not yet filled in). */
+export type RequestOf<C extends Channel> = z.input<(typeof requestSchemas)[C]>;
+/** What a handler receives (validated, defaults filled in). */
+export type ParsedRequestOf<C extends Channel> = z.output<(typeof requestSchemas)[C]>;
+
+export interface AppInfo {
+  mode: 'desktop' | 'web';
+  version: string;
+  /** True where native dialogs exist; in web mode paths are typed. */
+  canChooseFolders: boolean;
+  /** Where "Try it" and new projects go unless the user picks a place. */
+  projectsDir: string;
+}
+
+export interface RecentProject {
+  path: string;
+  name: string;
+  openedAt: string;
+}
+
+/** One layer of a model as the Model screen draws it. */
+export interface LayerRow {
+  name: string;
+  kind: string;
+  /** Output shape without the batch dimension, e.g. [16, 16, 64]. */
+  outputShape: number[];
+  params: number;
+}
+
+export interface ModelDescription {
+  generator: LayerRow[];
+  discriminator: LayerRow[];
+  generatorParams: number;
+  discriminatorParams: number;
+  image: { height: number; width: number; channels: number; classes: number };
+}
+
+export interface DatasetPreview {
+  grid: SampleGrid;
+  /** What each row shows: a class name, or an empty string for unlabelled data. */
+  rowLabels: string[];
+}
+
+export type ImportJobEvent =
+  | { state: 'running'; source: string; progress: ImportProgress }
+  | { state: 'done'; source: string; manifest: DatasetManifest }
+  | { state: 'failed'; source: string; error: string }
+  | { state: 'cancelled'; source: string };
+
+/** Menu items and shortcuts the window acts on; the desktop menu sends them as events. */
+export const menuCommands = [
+  'newProject',
+  'openProject',
+  'importFolder',
+  'startTraining',
+  'togglePause',
+  'stopTraining',
+  'showDataset',
+  'showModel',
+  'showTrain',
+  'showRuns',
+  'showExport',
+] as const;
+export type MenuCommand = (typeof menuCommands)[number];
+
+export interface ResponseMap {
+  getAppInfo: AppInfo;
+  getSettings: Settings;
+  saveSettings: Settings;
+  listRecentProjects: RecentProject[];
+  chooseFolder: string | null;
+  getProject: ProjectSummary | null;
+  createProject: ProjectSummary;
+  openProject: ProjectSummary;
+  closeProject: null;
+  tryBuiltin: ProjectSummary;
+  importFolder: DatasetManifest;
+  importBuiltin: DatasetManifest;
+  cancelImport: { cancelled: boolean };
+  getImportState: ImportJobEvent | null;
+  getDatasetPreview: DatasetPreview;
+  describeModel: ModelDescription;
+  savePresetChoice: ProjectSummary;
+  startTraining: TrainingState;
+  pauseTraining: TrainingState;
+  resumeTraining: TrainingState;
+  stopTraining: TrainingState;
+  getTrainingState: TrainingState;
+  listRuns: RunSummary[];
+  getRunMetrics: StepMetrics[];
+  getCheckpointSamples: SampleGrid;
+  sampleCheckpoint: SampleGrid;
+}
+export type ResponseOf<C extends Channel> = ResponseMap[C];
+
+/** Everything the services push to every window, keyed by event name. */
+export interface StudioEventMap {
+  trainingEvent: TrainingEvent;
+  importProgress: ImportJobEvent;
+  projectChanged: ProjectSummary | null;
+  menuCommand: MenuCommand;
+  /** A folder dropped on the desktop window (the path is granted like a dialog's). */
+  folderDropped: { path: string };
+}
+export type StudioEventName = keyof StudioEventMap;
+export const studioEventNames: StudioEventName[] = ['trainingEvent', 'importProgress', 'projectChanged', 'menuCommand', 'folderDropped'];
+
+export type Unsubscribe = () => void;
+
+/** A verb whose request is an empty object may be called with no argument. */
+type Verb<C extends Channel> = {} extends RequestOf<C>
+  ? (request?: RequestOf<C>) => Promise<Result<ResponseOf<C>>>
+  : (request: RequestOf<C>) => Promise<Result<ResponseOf<C>>>;
+
+type Subscribers = {
+  [E in StudioEventName as `on${Capitalize<E>}`]: (listener: (data: StudioEventMap[E]) => void) => Unsubscribe;
+};
+
+/** What the renderer sees, whichever transport carries it: one verb per channel, one subscriber per event. */
+export type StudioApi = { [C in Channel]: Verb<C> } & Subscribers;
+
+export const subscriberName = <E extends StudioEventName>(event: E): `on${Capitalize<E>}` =>
+  `on${event[0].toUpperCase()}${event.slice(1)}` as `on${Capitalize<E>}`;

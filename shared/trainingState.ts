@@ -1,0 +1,112 @@
+import type { PresetId } from './presets.js';
+import type { BackendInfo, CheckpointInfo, SampleGrid, StepMetrics, TrainingEvent } from './training.js';
+
+export type TrainingStatus = 'idle' | 'starting' | 'running' | 'paused' | 'stopping' | 'finished' | 'failed';
+
+/**
+ * What a window needs to draw the Train screen: the services keep one, and a window that opens
+ * (or reloads) mid-run starts from it and then applies the same events the services apply.
+ */
+export interface TrainingState {
+  status: TrainingStatus;
+  projectPath: string | null;
+  runId: string | null;
+  backend: BackendInfo | null;
+  preset: PresetId | null;
+  stepsPerEpoch: number;
+  totalSteps: number;
+  step: number;
+  epoch: number;
+  /** Logged metrics of this session, thinned evenly once there are many. */
+  metrics: StepMetrics[];
+  latest: StepMetrics | null;
+  sample: { step: number; epoch: number; grid: SampleGrid } | null;
+  checkpoints: CheckpointInfo[];
+  /** Why the run ended, or what went wrong. */
+  message: string | null;
+  log: string[];
+}
+
+export const idleTraining = (): TrainingState => ({
+  status: 'idle',
+  projectPath: null,
+  runId: null,
+  backend: null,
+  preset: null,
+  stepsPerEpoch: 0,
+  totalSteps: 0,
+  step: 0,
+  epoch: 0,
+  metrics: [],
+  latest: null,
+  sample: null,
+  checkpoints: [],
+  message: null,
+  log: [],
+});
+
+const MAX_LOG = 50;
+
+/** Updates `state` in place for one event (in place so a reactive store re-renders only what changed). */
+export function applyTrainingEvent(state: TrainingState, event: TrainingEvent, maxMetrics = 5000): void {
+  switch (event.type) {
+    case 'started':
+      state.status = 'running';
+      state.runId = event.runId;
+      state.backend = event.backend;
+      state.preset = event.preset;
+      state.stepsPerEpoch = event.stepsPerEpoch;
+      state.totalSteps = event.totalSteps;
+      state.step = event.step;
+      state.epoch = event.stepsPerEpoch > 0 ? Math.floor(event.step / event.stepsPerEpoch) : 0;
+      state.message = null;
+      break;
+    case 'metrics': {
+      const { type: _type, totalSteps, ...metrics } = event;
+      state.totalSteps = totalSteps;
+      state.step = metrics.step;
+      state.epoch = metrics.epoch;
+      state.latest = metrics;
+      state.metrics.push(metrics);
+      if (state.metrics.length > maxMetrics) state.metrics = thinEvenly(state.metrics);
+      break;
+    }
+    case 'sample':
+      state.sample = { step: event.step, epoch: event.epoch, grid: event.grid };
+      break;
+    case 'checkpoint':
+      state.checkpoints.push(event.checkpoint);
+      break;
+    case 'epoch':
+      state.epoch = event.epoch;
+      break;
+    case 'paused':
+      state.status = 'paused';
+      state.step = event.step;
+      break;
+    case 'resumed':
+      state.status = 'running';
+      state.step = event.step;
+      break;
+    case 'finished':
+      state.status = 'finished';
+      state.step = event.step;
+      state.message = event.reason === 'completed' ? 'Training completed.' : `Stopped at step ${event.step}; a checkpoint was kept.`;
+      break;
+    case 'failed':
+      state.status = 'failed';
+      state.message = event.message;
+      break;
+    case 'log':
+      state.log.push(event.message);
+      if (state.log.length > MAX_LOG) state.log.splice(0, state.log.length - MAX_LOG);
+      break;
+  }
+}
+
+/** Every other point, keeping the last: halves the list while keeping its shape over the whole run. */
+function thinEvenly<T>(items: T[]): T[] {
+  const kept = items.filter((_, i) => i % 2 === 0);
+  if (kept.at(-1) !== items.at(-1)) kept.push(items.at(-1)!);
+  return kept;
+}
