@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { conv2DBackpropFilterConfig } from './conv2dBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './conv2dBackpropInput.js';
+import { identityConfig } from './identity.js';
 import { batchMatMulConfig, fusedMatMulConfig } from './matMul.js';
 import { captureStockKernel } from './stockKernels.js';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum.js';
@@ -12,6 +13,7 @@ export const trainingKernels: tf.KernelConfig[] = [
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   unsortedSegmentSumConfig,
+  identityConfig,
 ];
 
 let registered = false;
