@@ -151,6 +151,21 @@ export const exportMetadataSchema = z.object({
       files: z.number().int(),
     })
     .optional(),
+  /** The latent walk of a gif export. */
+  animation: z
+    .object({
+      file: z.string(),
+      width: z.number().int(),
+      height: z.number().int(),
+      frames: z.number().int(),
+      delayMs: z.number().int(),
+      /** Random points each path visits before it loops back to its first. */
+      keyframes: z.number().int(),
+      interpolation: z.literal('slerp'),
+      /** Each cell's pixels are enlarged this many times (nearest neighbour). */
+      scale: z.number().int(),
+    })
+    .optional(),
 });
 export type ExportMetadata = z.output<typeof exportMetadataSchema>;
 
