@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { presetIdSchema, type PresetId, type PresetParams } from './presets.js';
+import { qualityTrainOptions, type QualityEvent } from './quality.js';
 
 export const backendNames = ['gpu', 'native', 'wasm', 'cpu'] as const;
 /** gpu = @tensorflow/tfjs-node-gpu (CUDA), native = @tensorflow/tfjs-node, wasm = WebAssembly, cpu = pure JS. */
@@ -31,6 +32,8 @@ export const trainOptionsSchema = z
     /** Milliseconds between metric events (at most ~10 a second). */
     metricsIntervalMs: z.number().int().min(50).default(100),
     backend: z.enum(backendNames).optional(),
+    /** quality, qualityMeasure, earlyStopPatience: see shared/quality.ts. */
+    ...qualityTrainOptions,
   })
   .strict();
 export type TrainOptions = z.input<typeof trainOptionsSchema>;
@@ -109,7 +112,9 @@ export type TrainingEvent =
   | { type: 'resumed'; step: number }
   | { type: 'finished'; step: number; reason: 'completed' | 'stopped' }
   | { type: 'failed'; step: number; message: string }
-  | { type: 'log'; level: 'info' | 'warn'; message: string };
+  | { type: 'log'; level: 'info' | 'warn'; message: string }
+  /** Feature network progress, mode-collapse alarms and early stops (shared/quality.ts). */
+  | QualityEvent;
 
 export type TrainingEventType = TrainingEvent['type'];
 

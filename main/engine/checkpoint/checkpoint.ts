@@ -20,6 +20,8 @@ export interface CheckpointExtras {
   /** The run's metrics log, copied in so the checkpoint holds the metrics up to its step. */
   metricsFile?: string;
   grid: SampleGrid;
+  /** Quality measures of this generator, measured before the save. */
+  quality?: Record<string, number>;
 }
 
 /**
@@ -55,6 +57,7 @@ export async function saveCheckpoint(trainer: Trainer, checkpointsDir: string, e
     createdAt: new Date().toISOString(),
     backend: extras.backend,
     losses: extras.losses,
+    quality: extras.quality,
   };
   await writeFile(join(dir, 'checkpoint.json'), JSON.stringify(file, null, 2));
   await publishDirAtomic(dir, finalDir);

@@ -8,7 +8,8 @@ import { projectLayout } from '../../project/layout.js';
 import { MetricsLog } from '../../project/metricsLog.js';
 import { writeRunInfo } from '../../project/runs.js';
 import { initBackend } from '../backend/initBackend.js';
-import { restoreCheckpoint, saveCheckpoint } from '../checkpoint/checkpoint.js';
+import { listCheckpoints, restoreCheckpoint, saveCheckpoint } from '../checkpoint/checkpoint.js';
+import { RunQuality } from '../quality/runQuality.js';
 import { planRun } from './resolveRun.js';
 import { Trainer, type StepLosses } from './trainer.js';
 import { RateMeter } from './rateMeter.js';
@@ -42,6 +43,7 @@ export async function runTraining(request: TrainingRequest, emit: (event: Traini
     return event;
   };
   let trainer: Trainer | undefined;
+  let quality: RunQuality | undefined;
   try {
     const plan = await planRun(request);
     info = plan.info;
@@ -76,10 +78,25 @@ export async function runTraining(request: TrainingRequest, emit: (event: Traini
       resumedFrom: plan.restoreFrom?.file.id,
     });
     for (const note of backend.notes) emit({ type: 'log', level: 'info', message: `Backend passed over: ${note}` });
+    // Before step 0's checkpoint, so every measured curve starts from the untrained generator.
+    if (options.quality) {
+      quality = await RunQuality.start({
+        projectDir: request.projectDir,
+        runDir: run.dir,
+        dataset,
+        preset: options.preset,
+        measure: options.qualityMeasure,
+        earlyStopPatience: options.earlyStopPatience,
+        earlier: (await listCheckpoints(run.checkpointsDir)).filter((c) => c.step <= step),
+        emit,
+        shouldStop: () => control.stopRequested,
+      });
+    }
 
     const classes = isLabelled(dataset.manifest) ? dataset.manifest.classes : [];
     let lastCheckpointStep = -1;
     const checkpoint = async (losses?: StepLosses) => {
+      const measured = await quality?.measure(trainer!.models, trainer!.step);
       const file = await saveCheckpoint(trainer!, run.checkpointsDir, {
         runId: info!.id,
         datasetName: dataset.manifest.name,
@@ -88,9 +105,11 @@ export async function runTraining(request: TrainingRequest, emit: (event: Traini
         losses,
         metricsFile: run.metrics,
         grid: await trainer!.sampleGrid(),
+        quality: measured,
       });
       lastCheckpointStep = trainer!.step;
-      emit({ type: 'checkpoint', checkpoint: { id: file.id, step: file.step, epoch: file.epoch, createdAt: file.createdAt } });
+      emit({ type: 'checkpoint', checkpoint: { id: file.id, step: file.step, epoch: file.epoch, createdAt: file.createdAt, quality: file.quality } });
+      return (await quality?.afterCheckpoint(file)) ?? { stopEarly: false };
     };
     if (!plan.restoreFrom) await checkpoint();
     else lastCheckpointStep = step;
@@ -150,8 +169,9 @@ export async function runTraining(request: TrainingRequest, emit: (event: Traini
         emit({ type: 'sample', step, epoch: trainer.epoch, grid: await trainer.sampleGrid() });
       }
       if (checkpointDue) {
-        await checkpoint(goodLosses);
+        const { stopEarly } = await checkpoint(goodLosses);
         if (epochEnded) emit({ type: 'epoch', epoch: trainer.epoch, step });
+        if (stopEarly) break;
       }
     }
     step = trainer.step;
@@ -165,6 +185,7 @@ export async function runTraining(request: TrainingRequest, emit: (event: Traini
   } catch (error) {
     return await finish({ type: 'failed', step, message: error instanceof Error ? error.message : String(error) });
   } finally {
+    quality?.dispose();
     trainer?.dispose();
   }
 }
