@@ -58,25 +58,27 @@ export function generatorToOnnxGraph(model: tf.LayersModel): OnnxGraph {
   const values = new Map<string, Value>();
   const [noiseName, classLayerName] = model.inputNames;
   const noiseSize = model.inputs[0].shape[1] as number;
+  // Graph inputs in the model's order (noise first), whatever order the layers are listed in.
+  const graphInputs = new Map<string, Value>([[noiseName, { name: g.input(modelIO.noise, OnnxDataType.FLOAT, [BATCH, noiseSize], `Noise z, float32 [batch, ${noiseSize}], drawn from N(0, 1)`), layout: 'flat', shape: [noiseSize] }]]);
+  if (classLayerName) {
+    graphInputs.set(classLayerName, { name: g.input(modelIO.onnxClass, OnnxDataType.INT64, [BATCH], 'Class id per image, int64 [batch], 0 <= id < number of classes'), layout: 'ids', shape: [] });
+  }
 
   const convert = (entry: LayerEntry): Value => {
     const layer = model.getLayer(entry.name);
     const config = entry.config;
-    const inputs = inboundNames(entry).map((n) => {
+    const sources = inboundNames(entry).map((n) => {
       const v = values.get(n);
       if (!v) throw new Error(`Layer ${entry.name} reads ${n}, which is not converted yet`);
       return v;
     });
-    const x = inputs[0];
+    const x = sources[0];
     switch (entry.className) {
-      case 'InputLayer':
-        if (entry.name === noiseName) {
-          return { name: g.input(modelIO.noise, OnnxDataType.FLOAT, [BATCH, noiseSize], `Noise z, float32 [batch, ${noiseSize}], drawn from N(0, 1)`), layout: 'flat', shape: [noiseSize] };
-        }
-        if (entry.name === classLayerName) {
-          return { name: g.input(modelIO.onnxClass, OnnxDataType.INT64, [BATCH], 'Class id per image, int64 [batch], 0 <= id < number of classes'), layout: 'ids', shape: [] };
-        }
-        throw new Error(`Unexpected model input ${entry.name}`);
+      case 'InputLayer': {
+        const input = graphInputs.get(entry.name);
+        if (!input) throw new Error(`Unexpected model input ${entry.name}`);
+        return input;
+      }
       case 'Embedding': {
         if (x.layout !== 'ids') throw new Error(`Embedding ${entry.name} must read the class input`);
         const table = weight(layer, 'embeddings');
@@ -91,7 +93,7 @@ export function generatorToOnnxGraph(model: tf.LayersModel): OnnxGraph {
       }
       case 'Concatenate': {
         if (config.axis !== -1) throw new Error(`Concatenate ${entry.name}: only the last axis is supported`);
-        const parts = inputs.map((v) => (v.layout === 'NCHW' ? toLayout(g, v, 'NHWC') : v));
+        const parts = sources.map((v) => (v.layout === 'NCHW' ? toLayout(g, v, 'NHWC') : v));
         const rank = parts[0].shape.length;
         const shape = [...parts[0].shape.slice(0, -1), parts.reduce((sum, v) => sum + (v.shape.at(-1) as number), 0)];
         return { name: g.node('Concat', parts.map((v) => v.name), entry.name, [attr.int('axis', rank)]), layout: parts[0].layout, shape };
@@ -103,9 +105,9 @@ export function generatorToOnnxGraph(model: tf.LayersModel): OnnxGraph {
         let bias = config.useBias ? weight(layer, 'bias') : new Float32Array(units);
         const fold = folds.get(entry.name);
         if (fold) ({ kernel, bias } = foldIntoLastAxis(kernel, bias, fold));
-        const inputs = [x.name, g.floats(`${entry.name}_kernel`, [x.shape[0], units], kernel)];
-        if (config.useBias || fold) inputs.push(g.floats(`${entry.name}_bias`, [units], bias));
-        const y: Value = { name: g.node('Gemm', inputs, entry.name), layout: 'flat', shape: [units] };
+        const operands = [x.name, g.floats(`${entry.name}_kernel`, [x.shape[0], units], kernel)];
+        if (config.useBias || fold) operands.push(g.floats(`${entry.name}_bias`, [units], bias));
+        const y: Value = { name: g.node('Gemm', operands, entry.name), layout: 'flat', shape: [units] };
         return activation(g, y, config.activation as string, entry.name);
       }
       case 'Conv2DTranspose':
@@ -179,9 +181,9 @@ function convTranspose(g: GraphBuilder, layer: tf.layers.Layer, entry: LayerEntr
     for (let i = 0; i < kernel.length; i++) kernel[i] *= fold.scale[Math.floor(i / perOut) % filters];
     bias = bias.map((b, o) => b * fold.scale[o] + fold.shift[o]);
   }
-  const inputs = [x.name, g.floats(`${entry.name}_kernel`, [inC, filters, kh, kw], kernel)];
-  if (c.useBias || fold) inputs.push(g.floats(`${entry.name}_bias`, [filters], bias));
-  const name = g.node('ConvTranspose', inputs, entry.name, [
+  const operands = [x.name, g.floats(`${entry.name}_kernel`, [inC, filters, kh, kw], kernel)];
+  if (c.useBias || fold) operands.push(g.floats(`${entry.name}_bias`, [filters], bias));
+  const name = g.node('ConvTranspose', operands, entry.name, [
     attr.ints('kernel_shape', [kh, kw]),
     attr.ints('strides', [sh, sw]),
     attr.ints('pads', [h.before, w.before, h.after, w.after]),
