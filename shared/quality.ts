@@ -184,6 +184,25 @@ export type QualityEvent =
       message: string;
     };
 
+/** One checkpoint measured on demand (`gan-studio evaluate`, the Runs screen). */
+export interface CheckpointEvaluation {
+  runId: string;
+  checkpoint: CheckpointInfo;
+  preset: string;
+  /** This checkpoint's measures at `sampleCount` samples and the given seed. */
+  quality: QualityRecord;
+  featureNet: FeatureNetSummary & { cached: boolean };
+  /** Raised when this checkpoint looks collapsed, or lost much variety since earlier measured checkpoints of its run. */
+  alarm?: QualityAlarm;
+  /** The run's best checkpoint by `measure` among those with stored measures (this one's new measures included). */
+  best?: { checkpointId: string; step: number; value: number };
+  measure: MeasureId;
+  seed: number;
+  /** True when the measures were written into the checkpoint's checkpoint.json. */
+  saved: boolean;
+  seconds: number;
+}
+
 /** runs/<id>/quality.json: the run's quality summary for the Runs screen, rewritten after each measured checkpoint. */
 export interface RunQualityFile extends FeatureNetSummary {
   format: 'gan-studio/run-quality';
