@@ -5,6 +5,7 @@
  */
 import { appVersion as version } from './appVersion.js';
 import { UsageError } from './cli/args.js';
+import { evaluateCommand, evaluateUsage } from './cli/evaluate.js';
 import { exportCommand, exportUsage } from './cli/export.js';
 import { importCommand, importUsage } from './cli/import.js';
 import { sampleCommand, sampleUsage } from './cli/sample.js';
@@ -20,6 +21,7 @@ const commands: Record<string, Command> = {
   import: { run: importCommand, usage: importUsage, summary: 'import a folder of images (or a built-in set) into a project' },
   train: { run: trainCommand, usage: trainUsage, summary: 'train a GAN preset, or --resume a run' },
   sample: { run: sampleCommand, usage: sampleUsage, summary: 'draw images from a trained generator into a PNG sheet' },
+  evaluate: { run: evaluateCommand, usage: evaluateUsage, summary: 'measure how good a checkpoint is (feature-space distances, precision/recall, classes)' },
   export: { run: exportCommand, usage: exportUsage, summary: 'export a generator: TF.js, ONNX, images, GIF or a web page' },
 };
 
