@@ -3,10 +3,12 @@
  * channel's schema before a handler sees it, every outcome is a Result, and nothing a window sends
  * can throw past `call` (the desktop IPC and the web socket both go through it).
  */
+import { join } from 'node:path';
 import { requestSchemas, type Channel, type ParsedRequestOf, type ResponseOf } from '../shared/contract.js';
 import { presetParamSchemas, presets, type PresetId } from '../shared/presets.js';
 import { isLabelled } from '../shared/dataset.js';
 import { fail, ok, type Result } from '../shared/result.js';
+import { exportFormats } from '../shared/export.js';
 import { describeIssues } from '../shared/validation.js';
 import { importFolder } from './data/importFolder.js';
 import { importBuiltin } from './data/builtins/index.js';
@@ -102,6 +104,15 @@ export function handlersFor(studio: Studio): HandlerTable {
     getRunMetrics: ({ runId, maxPoints }) => runMetrics(project.require(), runId, maxPoints),
     getCheckpointSamples: ({ runId, checkpointId }) => checkpointSamples(checkpointDir(runId, checkpointId)),
     sampleCheckpoint: ({ runId, checkpointId, seed }) => studio.tensors.sample({ checkpointDir: checkpointDir(runId, checkpointId), seed }),
+
+    listExportFormats: async () => exportFormats,
+    exportCheckpoint: ({ runId, checkpointId, format, out, options }) => {
+      const dir = project.require();
+      const outDir = out ? studio.access.check(out, 'Export') : join(projectLayout(dir).exportsDir, `${runId}-${checkpointId}-${format}`);
+      return studio.exports.run({ checkpointDir: checkpointDir(runId, checkpointId), format, outDir, options });
+    },
+    cancelExport: async () => studio.exports.cancel(),
+    getExportState: async () => studio.exports.state(),
   };
 }
 

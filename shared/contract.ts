@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { builtinDatasetIds, channelModes, importOptionsSchema, type DatasetManifest, type ImportProgress } from './dataset.js';
+import { exportFormatIdSchema, exportOptionsSchema, type ExportFormatInfo, type ExportProgress, type ExportResult } from './export.js';
 import { presetIdSchema } from './presets.js';
 import type { ProjectSummary, RunSummary } from './project.js';
 import type { Result } from './result.js';
@@ -87,6 +88,14 @@ export const requestSchemas = {
   sampleCheckpoint: z
     .object({ runId: folderId, checkpointId: folderId, seed: z.number().int().min(0).max(2 ** 31 - 1).default(1) })
     .strict(),
+
+  listExportFormats: empty,
+  /** Exports a checkpoint's generator; without `out`, into the project's exports folder. */
+  exportCheckpoint: z
+    .object({ runId: folderId, checkpointId: folderId, format: exportFormatIdSchema, out: path.optional(), options: exportOptionsSchema.default({}) })
+    .strict(),
+  cancelExport: empty,
+  getExportState: empty,
 } as const;
 
 export type Channel = keyof typeof requestSchemas;
@@ -140,6 +149,12 @@ export type ImportJobEvent =
   | { state: 'failed'; source: string; error: string }
   | { state: 'cancelled'; source: string };
 
+export type ExportJobEvent =
+  | { state: 'running'; format: string; outDir: string; progress: ExportProgress }
+  | { state: 'done'; format: string; outDir: string; result: ExportResult }
+  | { state: 'failed'; format: string; outDir: string; error: string }
+  | { state: 'cancelled'; format: string; outDir: string };
+
 /** Menu items and shortcuts the window acts on; the desktop menu sends them as events. */
 export const menuCommands = [
   'newProject',
@@ -183,6 +198,10 @@ export interface ResponseMap {
   getRunMetrics: StepMetrics[];
   getCheckpointSamples: SampleGrid;
   sampleCheckpoint: SampleGrid;
+  listExportFormats: readonly ExportFormatInfo[];
+  exportCheckpoint: ExportResult;
+  cancelExport: { cancelled: boolean };
+  getExportState: ExportJobEvent | null;
 }
 export type ResponseOf<C extends Channel> = ResponseMap[C];
 
@@ -190,13 +209,14 @@ export type ResponseOf<C extends Channel> = ResponseMap[C];
 export interface StudioEventMap {
   trainingEvent: TrainingEvent;
   importProgress: ImportJobEvent;
+  exportProgress: ExportJobEvent;
   projectChanged: ProjectSummary | null;
   menuCommand: MenuCommand;
   /** A folder dropped on the desktop window (the path is granted like a dialog's). */
   folderDropped: { path: string };
 }
 export type StudioEventName = keyof StudioEventMap;
-export const studioEventNames: StudioEventName[] = ['trainingEvent', 'importProgress', 'projectChanged', 'menuCommand', 'folderDropped'];
+export const studioEventNames: StudioEventName[] = ['trainingEvent', 'importProgress', 'exportProgress', 'projectChanged', 'menuCommand', 'folderDropped'];
 
 export type Unsubscribe = () => void;
 

@@ -3,6 +3,7 @@ import type { AppInfo, FolderPurpose } from '../../shared/contract.js';
 import type { startTraining } from '../engine/training/startTraining.js';
 import { CurrentProject } from './currentProject.js';
 import { StudioEvents } from './events.js';
+import { ExportJobs } from './exportJobs.js';
 import { ImportJobs } from './importJobs.js';
 import type { PathAccess } from './pathAccess.js';
 import { RecentProjects } from './recentProjects.js';
@@ -34,6 +35,7 @@ export interface Studio {
   readonly imports: ImportJobs;
   readonly training: TrainingSession;
   readonly tensors: TensorJobs;
+  readonly exports: ExportJobs;
   readonly access: PathAccess;
   chooseFolder(purpose: FolderPurpose): Promise<string | null>;
   /** Throws when an import or a training run would be disturbed by `what`. */
@@ -51,6 +53,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   const imports = new ImportJobs({ events, onImported: () => project.changed() });
   const training = new TrainingSession({ events, onProjectChanged: () => project.changed(), start: options.startTraining });
   const tensors = new TensorJobs();
+  const exports = new ExportJobs({ events, tensors, onExported: () => project.changed() });
   const { access } = options;
 
   // Folders the user chose in earlier sessions stay theirs; so does the app's own projects folder.
@@ -68,6 +71,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     imports,
     training,
     tensors,
+    exports,
     access,
     async chooseFolder(purpose) {
       if (!options.chooseFolder) throw new Error('Folder dialogs exist in the desktop app only; type the folder path instead.');
@@ -80,6 +84,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       if (imports.running) throw new Error(`An import is running: wait for it or cancel it before you ${what}.`);
     },
     async close() {
+      exports.cancel();
       await training.shutdown();
       await tensors.close();
       project.dispose();

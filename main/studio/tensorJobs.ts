@@ -1,11 +1,14 @@
 import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ModelDescription } from '../../shared/contract.js';
+import type { ExportProgress, ExportResult } from '../../shared/export.js';
 import type { SampleGrid } from '../../shared/training.js';
 import type { TensorJob } from './tensorTasks.js';
 
-type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
+type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void; onProgress?: (progress: ExportProgress) => void };
+type Reply = { id: number; progress?: ExportProgress; ok?: boolean; value?: unknown; error?: string; name?: string };
+type JobOf<K extends TensorJob['kind']> = Omit<Extract<TensorJob, { kind: K }>, 'kind'>;
 
 /**
  * Sends tensor jobs to one lazily started worker thread (see tensorWorker.ts). A crash of the
@@ -16,12 +19,18 @@ export class TensorJobs {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
-  describe(job: Omit<Extract<TensorJob, { kind: 'describe' }>, 'kind'>): Promise<ModelDescription> {
-    return this.run({ kind: 'describe', ...job }) as Promise<ModelDescription>;
+  describe(job: JobOf<'describe'>): Promise<ModelDescription> {
+    return this.run({ kind: 'describe', ...job }).promise as Promise<ModelDescription>;
   }
 
-  sample(job: Omit<Extract<TensorJob, { kind: 'sample' }>, 'kind'>): Promise<SampleGrid> {
-    return this.run({ kind: 'sample', ...job }) as Promise<SampleGrid>;
+  sample(job: JobOf<'sample'>): Promise<SampleGrid> {
+    return this.run({ kind: 'sample', ...job }).promise as Promise<SampleGrid>;
+  }
+
+  /** An export with progress; `cancel` makes it reject with an error named 'AbortError'. */
+  export(job: JobOf<'export'>, onProgress: (progress: ExportProgress) => void): { promise: Promise<ExportResult>; cancel: () => void } {
+    const { id, promise } = this.run({ kind: 'export', ...job }, onProgress);
+    return { promise: promise as Promise<ExportResult>, cancel: () => this.worker?.postMessage({ cancel: id }) };
   }
 
   async close(): Promise<void> {
@@ -30,14 +39,15 @@ export class TensorJobs {
     await worker?.terminate();
   }
 
-  private run(job: TensorJob): Promise<unknown> {
+  private run(job: TensorJob, onProgress?: (progress: ExportProgress) => void): { id: number; promise: Promise<unknown> } {
     const worker = this.start();
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+    const promise = new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, onProgress });
       worker.ref();
       worker.postMessage({ id, job });
     });
+    return { id, promise };
   }
 
   private start(): Worker {
@@ -45,14 +55,18 @@ export class TensorJobs {
     // The .ts entry under tsx (development, tests), the compiled .js otherwise.
     const self = fileURLToPath(import.meta.url);
     const entry = self.slice(0, -extname(self).length).replace(/tensorJobs$/, 'tensorWorker') + extname(self);
-    const worker = new Worker(entry);
-    worker.on('message', ({ id, ok, value, error }: { id: number; ok: boolean; value?: unknown; error?: string }) => {
+    const worker = startWorker(entry);
+    worker.on('message', ({ id, progress, ok, value, error, name }: Reply) => {
       const job = this.pending.get(id);
       if (!job) return;
+      if (progress) return void job.onProgress?.(progress);
       this.pending.delete(id);
+      // An idle worker must not keep a finished process (a test, a CLI run) alive.
       if (this.pending.size === 0) worker.unref();
-      if (ok) job.resolve(value);
-      else job.reject(new Error(error));
+      if (ok) return job.resolve(value);
+      const failure = new Error(error);
+      if (name) failure.name = name;
+      job.reject(failure);
     });
     const failAll = (message: string) => {
       if (this.worker === worker) this.worker = null;
@@ -65,4 +79,12 @@ export class TensorJobs {
     this.worker = worker;
     return worker;
   }
+}
+
+function startWorker(entry: string): Worker {
+  if (!entry.endsWith('.ts')) return new Worker(entry);
+  // Under tsx (tests, development) a worker thread does not inherit the TypeScript loader: register it there first.
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const source = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(pathToFileURL(entry).href)}); })`;
+  return new Worker(source, { eval: true });
 }

@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LayerRow, ModelDescription } from '../../shared/contract.js';
+import type { ExportFormatId, ExportOptions, ExportProgress, ExportResult } from '../../shared/export.js';
 import type { PresetId } from '../../shared/presets.js';
-import type { SampleGrid } from '../../shared/training.js';
+import type { BackendName, SampleGrid } from '../../shared/training.js';
 import { initBackend } from '../engine/backend/initBackend.js';
 import { openGenerator } from '../engine/checkpoint/openGenerator.js';
+import { exportCheckpoint } from '../engine/export/index.js';
 import { buildModels, resolveParams } from '../engine/models/buildModels.js';
 import type { ImageShape } from '../engine/models/imageShape.js';
 import { generatePixels } from '../engine/samples/generate.js';
@@ -12,15 +14,27 @@ import { fixedNoise } from '../engine/training/trainer.js';
 
 export type TensorJob =
   | { kind: 'describe'; preset: PresetId; params: Record<string, unknown>; shape: ImageShape }
-  | { kind: 'sample'; checkpointDir: string; seed: number };
+  | { kind: 'sample'; checkpointDir: string; seed: number }
+  | { kind: 'export'; checkpointDir: string; format: ExportFormatId; outDir: string; options: ExportOptions };
 
-let backend: Promise<unknown> | null = null;
-/** The fastest backend that loads here; pure JS as the floor, since a diagram must never fail for want of wasm. */
-const ready = () => (backend ??= initBackend().catch(() => initBackend('cpu')));
+let fastest: Promise<BackendName> | null = null;
+
+/**
+ * The fastest backend that loads, for running generators. Found once; later calls switch back
+ * to it, since describing a model switches to the pure-JS backend (it only builds layers, and
+ * that backend starts at once where the others take seconds to load).
+ */
+async function useFastest(): Promise<void> {
+  fastest ??= initBackend().then(
+    (info) => info.name,
+    () => initBackend('cpu').then((info) => info.name),
+  );
+  await initBackend(await fastest);
+}
 
 /** G and D of a preset for this dataset's image shape, layer by layer with output shapes; the models are freed after. */
 export async function describeModel(job: Extract<TensorJob, { kind: 'describe' }>): Promise<ModelDescription> {
-  await ready();
+  await initBackend('cpu');
   const params = resolveParams(job.preset, job.params);
   const models = buildModels(job.preset, params, job.shape, 1);
   try {
@@ -41,7 +55,7 @@ export async function describeModel(job: Extract<TensorJob, { kind: 'describe' }
 
 /** A fresh grid from a checkpoint's generator, laid out like the training preview (a row per class when conditional). */
 export async function sampleCheckpoint(job: Extract<TensorJob, { kind: 'sample' }>): Promise<SampleGrid> {
-  await ready();
+  await useFastest();
   const { models } = await openGenerator(job.checkpointDir);
   const { noise, classes, rows, cols } = fixedNoise(models, job.seed);
   try {
@@ -51,6 +65,16 @@ export async function sampleCheckpoint(job: Extract<TensorJob, { kind: 'sample' 
     tf.dispose([noise, ...(classes ? [classes] : [])]);
     models.generator.dispose();
   }
+}
+
+/** An export of a checkpoint's generator (engine/export), reporting progress and stopping on `signal`. */
+export async function exportGenerator(
+  job: Extract<TensorJob, { kind: 'export' }>,
+  onProgress: (progress: ExportProgress) => void,
+  signal: AbortSignal,
+): Promise<ExportResult> {
+  await useFastest();
+  return exportCheckpoint(job.checkpointDir, job.format, job.outDir, { ...job.options, onProgress, signal });
 }
 
 function layerRow(layer: tf.layers.Layer): LayerRow {

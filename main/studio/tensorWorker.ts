@@ -4,16 +4,31 @@
  * main process's event loop, the window's IPC or the web server.
  */
 import { parentPort } from 'node:worker_threads';
-import { describeModel, sampleCheckpoint, type TensorJob } from './tensorTasks.js';
+import { describeModel, exportGenerator, sampleCheckpoint, type TensorJob } from './tensorTasks.js';
 
 if (!parentPort) throw new Error('tensorWorker must run in a worker thread');
 const port = parentPort;
 
-port.on('message', async ({ id, job }: { id: number; job: TensorJob }) => {
+/** Jobs that can be cancelled (exports), by id. */
+const cancels = new Map<number, AbortController>();
+
+port.on('message', async (message: { id: number; job: TensorJob } | { cancel: number }) => {
+  if ('cancel' in message) return void cancels.get(message.cancel)?.abort();
+  const { id, job } = message;
   try {
-    const value = job.kind === 'describe' ? await describeModel(job) : await sampleCheckpoint(job);
+    let value: unknown;
+    if (job.kind === 'describe') value = await describeModel(job);
+    else if (job.kind === 'sample') value = await sampleCheckpoint(job);
+    else {
+      const controller = new AbortController();
+      cancels.set(id, controller);
+      value = await exportGenerator(job, (progress) => port.postMessage({ id, progress }), controller.signal);
+    }
     port.postMessage({ id, ok: true, value });
   } catch (error) {
-    port.postMessage({ id, ok: false, error: error instanceof Error ? error.message : String(error) });
+    const failure = error instanceof Error ? error : new Error(String(error));
+    port.postMessage({ id, ok: false, error: failure.message, name: failure.name });
+  } finally {
+    cancels.delete(id);
   }
 });
