@@ -1,0 +1,99 @@
+import type { AppInfo, ExportJobEvent, ImportJobEvent, RecentProject, StudioApi } from '../../../shared/contract.js';
+import type { ProjectSummary } from '../../../shared/project.js';
+import type { Result } from '../../../shared/result.js';
+import type { TrainingEvent } from '../../../shared/training.js';
+import { applyTrainingEvent, idleTraining, type TrainingState } from '../../../shared/trainingState.js';
+import type { ConnectionStatus } from '../transport/socketStudio.js';
+
+export const screens = ['dataset', 'model', 'train', 'runs', 'export'] as const;
+export type Screen = (typeof screens)[number];
+
+/** Metrics a window keeps for its live charts before thinning (the charts decimate what they draw). */
+const MAX_CHART_POINTS = 20000;
+
+export interface Notice {
+  kind: 'error' | 'info';
+  text: string;
+}
+
+/**
+ * What every screen reads: the open project, the training run, the import job, the screen shown.
+ * It is filled from the services at start and kept current by their events; screens call the
+ * studio API through `call`, which turns a refusal into a notice the user sees.
+ */
+class StudioState {
+  api!: StudioApi;
+  info = $state.raw<AppInfo | null>(null);
+  project = $state.raw<ProjectSummary | null>(null);
+  training = $state.raw<TrainingState>(idleTraining());
+  importJob = $state.raw<ImportJobEvent | null>(null);
+  exportJob = $state.raw<ExportJobEvent | null>(null);
+  recent = $state.raw<RecentProject[]>([]);
+  screen = $state<Screen>('dataset');
+  connection = $state<ConnectionStatus>('connecting');
+  notice = $state.raw<Notice | null>(null);
+  /** A folder dropped on the desktop window, waiting for the Dataset screen to offer it. */
+  droppedFolder = $state<string | null>(null);
+  /** The training options of the Train screen, here so shortcuts and menus start the same run. */
+  trainOptions = $state({ epochs: 20, seed: 42, checkpointEverySteps: 0, previewSeconds: 2 });
+
+  private plainTraining: TrainingState = idleTraining();
+
+  async connect(api: StudioApi): Promise<void> {
+    this.api = api;
+    api.onProjectChanged((summary) => (this.project = summary));
+    api.onImportProgress((event) => (this.importJob = event));
+    api.onExportProgress((event) => (this.exportJob = event));
+    api.onTrainingEvent((event) => this.onTrainingEvent(event));
+    api.onFolderDropped(({ path }) => {
+      this.droppedFolder = path;
+      this.screen = 'dataset';
+    });
+    await this.refresh();
+  }
+
+  /** Rereads everything (at start, and after the web connection comes back). */
+  async refresh(): Promise<void> {
+    const [info, project, training, importJob, exportJob, recent] = await Promise.all([
+      this.api.getAppInfo(),
+      this.api.getProject(),
+      this.api.getTrainingState(),
+      this.api.getImportState(),
+      this.api.getExportState(),
+      this.api.listRecentProjects(),
+    ]);
+    if (info.ok) this.info = info.value;
+    if (project.ok) this.project = project.value;
+    if (training.ok) this.setTraining(training.value);
+    if (importJob.ok) this.importJob = importJob.value;
+    if (exportJob.ok) this.exportJob = exportJob.value;
+    if (recent.ok) this.recent = recent.value;
+  }
+
+  /** Runs a call; a refusal becomes the notice at the top of the window and the result null. */
+  async call<T>(pending: Promise<Result<T>>): Promise<T | null> {
+    const result = await pending;
+    if (result.ok) return result.value;
+    this.notice = { kind: 'error', text: result.error };
+    return null;
+  }
+
+  get trainingActive(): boolean {
+    const s = this.training.status;
+    return s === 'starting' || s === 'running' || s === 'paused' || s === 'stopping';
+  }
+
+  setTraining(state: TrainingState): void {
+    this.plainTraining = state;
+    this.training = { ...state };
+  }
+
+  private onTrainingEvent(event: TrainingEvent): void {
+    if (event.type === 'started') this.plainTraining = { ...idleTraining(), projectPath: this.project?.path ?? null };
+    applyTrainingEvent(this.plainTraining, event, MAX_CHART_POINTS);
+    // A new object each time, so everything reading `training` updates; the arrays inside are shared.
+    this.training = { ...this.plainTraining };
+  }
+}
+
+export const studio = new StudioState();
