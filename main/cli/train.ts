@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { builtinDatasetIds, channelModes, type BuiltinDatasetId } from '../../shared/dataset.js';
 import { presetIds } from '../../shared/presets.js';
+import { measureIds, type MeasureId } from '../../shared/quality.js';
 import { backendNames, type TrainingEvent, type TrainOptions } from '../../shared/training.js';
 import { startTraining } from '../engine/training/startTraining.js';
 import { resolveParams } from '../engine/models/buildModels.js';
@@ -12,14 +13,18 @@ import { intFlag, oneOf, paramPairs, parseCommand, requireFlag, UsageError } fro
 import { importBuiltinWithProgress } from './import.js';
 import { onInterrupt } from './interrupt.js';
 import { formatDuration, ProgressBar } from './progressBar.js';
+import { qualityReporter } from './qualityReport.js';
 
 export const trainUsage = `gan-studio train --project DIR [--preset mlp|dcgan|cgan|cdcgan] [--epochs N] [--builtin shapes|digits|fashion]
                  [--batch-size N] [--param key=value ...] [--seed N] [--backend gpu|native|wasm|cpu]
-                 [--max-steps N] [--checkpoint-every N] [--json]
+                 [--max-steps N] [--checkpoint-every N] [--early-stop K] [--best-by MEASURE] [--no-quality] [--json]
 gan-studio train --project DIR --resume [--run RUN] [--checkpoint C] [--epochs N]
 
 Trains a GAN on the project's dataset (importing a built-in set first with --builtin), writing a
-checkpoint each epoch. Ctrl-C stops cleanly with a checkpoint; --resume continues from it.`;
+checkpoint each epoch. Ctrl-C stops cleanly with a checkpoint; --resume continues from it.
+Each checkpoint is measured for quality (see gan-studio evaluate --help) and the best is named at
+the end; --early-stop K stops when the --best-by measure (default frechetDistance) has not
+improved for K checkpoints. --no-quality skips the measures and the feature network they need.`;
 
 export async function trainCommand(argv: string[]): Promise<number> {
   const { values } = parseCommand(argv, {
@@ -40,6 +45,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
     run: { type: 'string' },
     checkpoint: { type: 'string' },
     json: { type: 'boolean' },
+    'early-stop': { type: 'string' },
+    'best-by': { type: 'string' },
+    'no-quality': { type: 'boolean' },
   });
   const projectDir = resolve(requireFlag(values.project, 'project'));
   const preset = oneOf(values.preset, 'preset', presetIds);
@@ -63,14 +71,18 @@ export async function trainCommand(argv: string[]): Promise<number> {
     backend: oneOf(values.backend, 'backend', backendNames),
     maxSteps: intFlag(values['max-steps'], 'max-steps', 1),
     checkpointEverySteps: intFlag(values['checkpoint-every'], 'checkpoint-every', 0),
+    quality: !values['no-quality'],
+    qualityMeasure: oneOf(values['best-by'], 'best-by', measureIds),
+    earlyStopPatience: intFlag(values['early-stop'], 'early-stop', 1),
   };
+  if (values['no-quality'] && options.earlyStopPatience) throw new UsageError('--early-stop needs the quality measures; leave out --no-quality');
   // Only parameters the preset accepts are remembered as the project's choice.
   if (!values.resume) {
     resolveParams(options.preset, params);
     await writeProjectFile(projectDir, { ...project, preset: options.preset, params });
   }
 
-  const report = values.json ? jsonReporter() : consoleReporter();
+  const report = values.json ? jsonReporter() : consoleReporter(options.qualityMeasure);
   const handle = startTraining(
     { projectDir, options, resume: values.resume ? { runId: values.run, checkpointId: values.checkpoint } : undefined },
     report.onEvent,
@@ -102,7 +114,8 @@ interface Reporter {
   end(event: TrainingEvent & { type: 'finished' | 'failed' }): void;
 }
 
-function consoleReporter(): Reporter {
+function consoleReporter(measure?: MeasureId): Reporter {
+  const quality = qualityReporter(measure);
   let bar: ProgressBar | null = null;
   let runId = '';
   let lastCheckpoint = '';
@@ -130,6 +143,7 @@ function consoleReporter(): Reporter {
           if (event.level === 'warn') console.warn(`\n${event.message}`);
           break;
       }
+      quality.onEvent(event);
     },
     end(event) {
       bar?.done();
@@ -145,6 +159,8 @@ function consoleReporter(): Reporter {
           (m ? `, ${m.imagesPerSec.toFixed(0)} img/s, D loss ${m.dLoss.toFixed(3)}, G loss ${m.gLoss.toFixed(3)}` : '') +
           (lastCheckpoint ? `; latest checkpoint ${lastCheckpoint}` : ''),
       );
+      const best = quality.bestLine();
+      if (best) console.log(best);
     },
   };
 }
