@@ -41,11 +41,9 @@ before(async () => {
   server = createServer(async (req, res) => {
     const path = resolve(work, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).slice(1));
     if (!path.startsWith(work + sep)) return res.writeHead(403).end();
-    try {
-      res.writeHead(200).end(await readFile(path));
-    } catch {
-      res.writeHead(404).end();
-    }
+    const body = await readFile(path).catch(() => null);
+    if (body) res.writeHead(200).end(body);
+    else res.writeHead(404).end();
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

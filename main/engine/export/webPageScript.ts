@@ -19,6 +19,8 @@ export const webPageScript = String.raw`(function () {
 
   function show(text) { status.textContent = text; }
 
+  function plural(n, word) { return n + ' ' + word + (n === 1 ? '' : 's'); }
+
   function bytesOf(base64) {
     var text = atob(base64);
     var bytes = new Uint8Array(text.length);
@@ -31,8 +33,8 @@ export const webPageScript = String.raw`(function () {
     document.title = meta.presetTitle + ' trained on ' + meta.dataset.name;
     document.getElementById('title').textContent = document.title;
     document.getElementById('about').textContent =
-      w + 'x' + h + (c === 1 ? ' grayscale' : ' colour') + ' images' + classes + ', ' + meta.training.epoch +
-      ' epochs (' + meta.training.step + ' steps) on ' + meta.dataset.count + ' images. Exported by GAN Studio ' + meta.appVersion + '.';
+      w + 'x' + h + (c === 1 ? ' grayscale' : ' colour') + ' images' + classes + ', trained ' + plural(meta.training.epoch, 'epoch') +
+      ' (' + plural(meta.training.step, 'step') + ') on ' + plural(meta.dataset.count, 'image') + '. Exported by GAN Studio ' + meta.appVersion + '.';
     if (!meta.conditional) { picker.parentElement.hidden = true; return; }
     var all = document.createElement('option');
     all.value = 'all';
