@@ -201,6 +201,27 @@ describe('wasm unsortedSegmentSum (the gradient of Embedding)', () => {
   });
 });
 
+describe('wasm tile', () => {
+  const cases: Array<[number[], number[]]> = [
+    [[1, 1, 1, 5], [2, 3, 4, 1]],
+    [[3], [4]],
+    [[2, 3], [1, 1]],
+    [[2, 3], [3, 2]],
+    [[4, 1, 3], [1, 5, 2]],
+    [[2, 2, 2], [2, 1, 3]],
+    [[1, 7, 1, 2], [3, 1, 2, 1]],
+  ];
+  for (const [shape, reps] of cases) {
+    test(`tile ${shape} by ${reps}`, () => {
+      assertSameOnBoth('tile', { x: randomInput(shape, shape.length) }, (t) => tf.tile(t.x, reps));
+    });
+  }
+  test('tile of int32 and bool', () => {
+    assertSameOnBoth('int32', { x: randomInput([2, 3], 5) }, (t) => tf.tile(t.x.mul(10).toInt(), [2, 2]).toFloat());
+    assertSameOnBoth('bool', { x: randomInput([2, 3], 6) }, (t) => tf.tile(t.x.greater(0), [3, 1]).toFloat());
+  });
+});
+
 describe('Layers training on wasm', () => {
   /** Every layer kind the presets use, except Dropout (random), in one small conditional model. */
   function buildModel(): tf.LayersModel {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { convGeometry, type ConvGeometry } from './convGeometry.js';
-import { conv2d, pad, release, reverse, setShape, setupStockKernel, slice, transpose, type KernelArgs } from './stockKernels.js';
+import { conv2d, release, setShape, setupStockKernel, slice, transpose, type KernelArgs } from './stockKernels.js';
 
 /**
  * The input gradient of a convolution, which is also the forward pass of conv2dTranspose (every
@@ -15,20 +15,39 @@ import { conv2d, pad, release, reverse, setShape, setupStockKernel, slice, trans
  * phase r this is a correlation of dy with the taps W[r], W[s + r], … in reverse order.
  */
 
-/** Filter [KH,KW,Ci,Co] -> [Mh,Mw,Co,sH·sW·Ci]: per phase, its taps reversed, phases as channels. */
+/**
+ * Filter [KH,KW,Ci,Co] -> [Mh,Mw,Co,sH·sW·Ci]: for each phase (r, rw) its taps W[m·s + r] in
+ * reverse order, the phases side by side as output channels, zero where a phase has fewer taps.
+ * One gather over the heap: the equivalent pad/reverse/transpose of rank 6 in the wasm kernels
+ * take ~100x longer than the few hundred thousand values warrant.
+ */
 function phaseFilter(backend: BackendWasm, filter: tf.TensorInfo, g: ConvGeometry, mh: number, mw: number): tf.TensorInfo {
-  const sh = g.strideHeight;
-  const sw = g.strideWidth;
-  let padded = filter;
-  if (mh * sh !== g.filterHeight || mw * sw !== g.filterWidth) {
-    padded = pad(backend, filter, [[0, mh * sh - g.filterHeight], [0, mw * sw - g.filterWidth], [0, 0], [0, 0]]);
+  const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, inChannels: ci, outChannels: co } = g;
+  const phases = sh * sw * ci;
+  const out = backend.makeOutput([mh, mw, co, phases], 'float32');
+  const taps = backend.typedArrayFromHeap(filter);
+  const arranged = backend.typedArrayFromHeap(out);
+  let at = 0;
+  for (let j = 0; j < mh; j++) {
+    for (let n = 0; n < mw; n++) {
+      for (let o = 0; o < co; o++) {
+        for (let r = 0; r < sh; r++) {
+          const row = (mh - 1 - j) * sh + r;
+          for (let rw = 0; rw < sw; rw++) {
+            const col = (mw - 1 - n) * sw + rw;
+            if (row >= kh || col >= kw) {
+              arranged.fill(0, at, at + ci);
+              at += ci;
+              continue;
+            }
+            const from = (row * kw + col) * ci * co + o;
+            for (let i = 0; i < ci; i++) arranged[at++] = taps[from + i * co];
+          }
+        }
+      }
+    }
   }
-  const byPhase = { dataId: padded.dataId, shape: [mh, sh, mw, sw, g.inChannels, g.outChannels], dtype: padded.dtype };
-  const reversed = reverse(backend, byPhase, [0, 2]);
-  const arranged = transpose(backend, reversed, [0, 2, 5, 1, 3, 4]);
-  if (padded !== filter) release(backend, padded);
-  release(backend, reversed);
-  return setShape(backend, arranged, [mh, mw, g.outChannels, sh * sw * g.inChannels]);
+  return out;
 }
 
 function conv2DBackpropInput(args: KernelArgs<'dy' | 'filter'>): tf.TensorInfo {
@@ -79,7 +98,7 @@ export const conv2DBackpropInputConfig: tf.KernelConfig = {
   kernelName: tf.Conv2DBackpropInput,
   backendName: 'wasm',
   setupFunc: (backend) => {
-    for (const name of [tf.Conv2D, tf.Transpose, tf.Slice, tf.PadV2, tf.Reverse]) {
+    for (const name of [tf.Conv2D, tf.Transpose, tf.Slice]) {
       setupStockKernel(name, backend as BackendWasm);
     }
   },

@@ -4,6 +4,7 @@ import { conv2DBackpropInputConfig } from './conv2dBackpropInput.js';
 import { identityConfig } from './identity.js';
 import { batchMatMulConfig, fusedMatMulConfig } from './matMul.js';
 import { captureStockKernel } from './stockKernels.js';
+import { tileConfig } from './tile.js';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum.js';
 
 /** Kernels that make the wasm backend train: added where missing, replaced where slow. */
@@ -14,6 +15,7 @@ export const trainingKernels: tf.KernelConfig[] = [
   conv2DBackpropInputConfig,
   unsortedSegmentSumConfig,
   identityConfig,
+  tileConfig,
 ];
 
 let registered = false;
