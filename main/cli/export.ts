@@ -1,10 +1,9 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { exportFormatIds, exportFormats, MAX_EXPORT_COUNT, type ExportProgress } from '../../shared/export.js';
 import { backendNames } from '../../shared/training.js';
 import { initBackend } from '../engine/backend/initBackend.js';
-import { exportCheckpoint } from '../engine/export/index.js';
+import { defaultExportDir, exportCheckpoint } from '../engine/export/index.js';
 import { findCheckpoint } from '../project/findCheckpoint.js';
-import { projectLayout } from '../project/layout.js';
 import { intFlag, oneOf, parseCommand, requireFlag, UsageError } from './args.js';
 import { onInterrupt } from './interrupt.js';
 import { ProgressBar } from './progressBar.js';
@@ -51,7 +50,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
   }
   await initBackend(oneOf(values.backend, 'backend', backendNames));
   const found = await findCheckpoint(projectDir, { runId: values.run, checkpointId: values.checkpoint });
-  const outDir = resolve(values.out ?? join(projectLayout(projectDir).exportsDir, `${found.runId}-${found.checkpoint.id}-${format}`));
+  const outDir = resolve(values.out ?? defaultExportDir(projectDir, found.runId, found.checkpoint.id, format));
 
   const abort = new AbortController();
   const release = onInterrupt(() => abort.abort());
