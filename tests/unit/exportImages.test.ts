@@ -130,3 +130,14 @@ test('class folder names are safe on every system and distinct', () => {
     'trailing',
   ]);
 });
+
+test('images: a grayscale generator writes one-channel PNGs', async () => {
+  const gray = await trainCase(presetCases.find((c) => c.channels === 'gray' && c.size === 16)!, 1);
+  try {
+    const outDir = join(work, 'gray images');
+    await exportCheckpoint(gray.checkpointDir, 'images', outDir, { count: 2, seed: 1 });
+    assert.deepEqual(await pngInfo(join(outDir, 'images', '0002.png')), { width: 16, height: 16, channels: 1, format: 'png' });
+  } finally {
+    await gray.cleanup();
+  }
+});

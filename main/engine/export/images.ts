@@ -44,7 +44,9 @@ export async function writeImages(ctx: ExportContext): Promise<FormatOutput> {
       await Promise.all(
         Array.from({ length: n }, (_, i) => {
           const name = `${String(start + i + 1).padStart(digits, '0')}.png`;
+          // sharp writes one-channel raw input as RGB unless told the picture is gray.
           return sharp(pixels.subarray(i * size, (i + 1) * size), { raw: { width, height, channels: channels as 1 | 3 } })
+            .toColourspace(channels === 1 ? 'b-w' : 'srgb')
             .png()
             .toFile(join(ctx.dir, group.folder, name));
         }),
