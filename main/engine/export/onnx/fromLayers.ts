@@ -43,14 +43,14 @@ export function generatorToOnnxGraph(model: tf.LayersModel): OnnxGraph {
   const layers = (model.getConfig() as unknown as { layers: LayerEntry[] }).layers;
   const consumers = countConsumers(layers);
   const folds = new Map<string, FoldedNorm>();
-  const foldedInto = new Map<string, string>();
+  const folded = new Set<string>();
   for (const entry of layers) {
     if (entry.className !== 'BatchNormalization') continue;
     const producer = layers.find((l) => l.name === inboundNames(entry)[0]);
     const foldable = producer && (producer.className === 'Dense' || producer.className === 'Conv2DTranspose') && producer.config.activation === 'linear' && consumers.get(producer.name) === 1;
     if (foldable) {
       folds.set(producer.name, normAsScale(model.getLayer(entry.name), entry.config));
-      foldedInto.set(entry.name, producer.name);
+      folded.add(entry.name);
     }
   }
 
@@ -113,9 +113,8 @@ export function generatorToOnnxGraph(model: tf.LayersModel): OnnxGraph {
       case 'Conv2DTranspose':
         return convTranspose(g, layer, entry, toLayout(g, x, 'NCHW'), folds.get(entry.name));
       case 'BatchNormalization': {
-        const producer = foldedInto.get(entry.name);
-        if (producer) return x;
-        return batchNorm(g, layer, entry, x);
+        // A folded batch norm is already in the layer before it.
+        return folded.has(entry.name) ? x : batchNorm(g, layer, entry, x);
       }
       case 'ReLU': {
         const maxValue = config.maxValue as number | null | undefined;
