@@ -269,3 +269,30 @@ test('ConvTranspose padding reproduces TensorFlow for kernel/stride/padding comb
     await tf.setBackend(TRAINING_BACKEND);
   }
 });
+
+test('a batch norm that cannot be folded is kept as BatchNormalization, on flat and image values', async () => {
+  await tf.setBackend('cpu');
+  try {
+    const noise = tf.input({ shape: [8], name: 'noise' });
+    let x = tf.layers.dense({ units: 48, activation: 'relu', name: 'g_dense' }).apply(noise) as tf.SymbolicTensor;
+    x = tf.layers.batchNormalization({ name: 'g_bn_flat' }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.reshape({ targetShape: [4, 4, 3], name: 'g_reshape' }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.conv2dTranspose({ filters: 2, kernelSize: 4, strides: 2, padding: 'same', name: 'g_deconv' }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.leakyReLU({ alpha: 0.2, name: 'g_lrelu' }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.batchNormalization({ name: 'g_bn_image', epsilon: 1e-3 }).apply(x) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: noise, outputs: x });
+    model.setWeights(model.weights.map((w, i) => (w.originalName.endsWith('variance') ? tf.randomUniform(w.shape, 0.5, 2, 'float32', i) : tf.randomNormal(w.shape, 0, 0.7, 'float32', i))));
+    const graph = generatorToOnnxGraph(model);
+    assert.equal(graph.node.filter((n) => n.opType === 'BatchNormalization').length, 2);
+    const z = tf.randomNormal([4, 8], 0, 1, 'float32', 1);
+    const expected = model.predict(z) as tf.Tensor;
+    const session = await ort.InferenceSession.create(encodeOnnxModel({ irVersion: 7, opsetImport: [{ domain: '', version: 13 }], producerName: 'test', producerVersion: '0', graph }));
+    const out = await session.run({ noise: new ort.Tensor('float32', z.dataSync() as Float32Array, [4, 8]) });
+    assert.ok(maxAbsDiff(expected.dataSync(), out.image.data as Float32Array) < 1e-5);
+    await session.release();
+    tf.dispose([z, expected]);
+    model.dispose();
+  } finally {
+    await tf.setBackend(TRAINING_BACKEND);
+  }
+});
