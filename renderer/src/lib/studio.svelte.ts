@@ -31,9 +31,13 @@ class StudioState {
   recent = $state.raw<RecentProject[]>([]);
   screen = $state<Screen>('dataset');
   connection = $state<ConnectionStatus>('connecting');
+  /** True once the first state has arrived; until then the window shows only the connection state. */
+  ready = $state(false);
   notice = $state.raw<Notice | null>(null);
   /** A folder dropped on the desktop window, waiting for the Dataset screen to offer it. */
   droppedFolder = $state<string | null>(null);
+  /** The checkpoint the Runs screen sent to the Export screen. */
+  exportTarget = $state<{ runId: string; checkpointId: string } | null>(null);
   /** The training options of the Train screen, here so shortcuts and menus start the same run. */
   trainOptions = $state({ epochs: 20, seed: 42, checkpointEverySteps: 0, previewSeconds: 2 });
 
@@ -68,6 +72,7 @@ class StudioState {
     if (importJob.ok) this.importJob = importJob.value;
     if (exportJob.ok) this.exportJob = exportJob.value;
     if (recent.ok) this.recent = recent.value;
+    this.ready = info.ok;
   }
 
   /** Runs a call; a refusal becomes the notice at the top of the window and the result null. */
