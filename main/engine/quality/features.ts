@@ -26,22 +26,27 @@ export function columnStats(f: Features): { mean: Float64Array; std: Float64Arra
   return { mean, std };
 }
 
-/** A per-dimension rescaling fitted on the real reference set, applied to every feature set before measuring. */
+/** A rescaling fitted on the real reference set, applied to every feature set before measuring. */
 export interface Standardizer {
   mean: Float64Array;
-  std: Float64Array;
+  /** One scale for every dimension: the root mean square of the real images' per-dimension spread. */
+  scale: number;
   /** Dimensions that vary among real images; constant ones carry no information and are dropped. */
   keep: number[];
 }
 
 /**
- * Fits the rescaling on the reference: each kept dimension gets mean 0 and variance 1 over real
- * images, so distances are in units of the real data's own spread whatever the network's scale.
+ * Centres features on the real images and divides them by one overall scale, so distances are in
+ * units of the real data's typical spread whatever the network's scale. One scale rather than one
+ * per dimension keeps the network's own weighting: dividing each dimension by its own spread
+ * would blow up directions real images barely use, and tiny artefacts along them would swamp
+ * the measures.
  */
 export function fitStandardizer(reference: Features): Standardizer {
   const { mean, std } = columnStats(reference);
   const keep = [...std.keys()].filter((j) => std[j] > 1e-6);
-  return { mean, std, keep };
+  const scale = Math.sqrt(keep.reduce((sum, j) => sum + std[j] * std[j], 0) / Math.max(1, keep.length)) || 1;
+  return { mean, scale, keep };
 }
 
 export function standardize(f: Features, s: Standardizer): Features {
@@ -50,7 +55,7 @@ export function standardize(f: Features, s: Standardizer): Features {
   for (let i = 0; i < f.count; i++) {
     for (let k = 0; k < dim; k++) {
       const j = s.keep[k];
-      data[i * dim + k] = (f.data[i * f.dim + j] - s.mean[j]) / s.std[j];
+      data[i * dim + k] = (f.data[i * f.dim + j] - s.mean[j]) / s.scale;
     }
   }
   return { count: f.count, dim, data };
