@@ -1,7 +1,9 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { setupWasm } from '../../main/engine/backend/wasmSetup.js';
+import { release, runStock } from '../../main/engine/backend/wasm/stockKernels.js';
 
 /**
  * Every wasm kernel we add or replace must give what the pure-JS cpu backend gives, on shapes
@@ -198,6 +200,53 @@ describe('wasm unsortedSegmentSum (the gradient of Embedding)', () => {
     const ids = { shape: [6], values: new Float32Array([2, 0, 2, 3, 0, 1]) };
     assertSameOnBoth('segments', { x, ids }, (t) => tf.unsortedSegmentSum(t.x, t.ids.toInt(), 4));
     assertSameOnBoth('fewer segments', { x, ids }, (t) => tf.unsortedSegmentSum(t.x, t.ids.toInt(), 3));
+  });
+});
+
+describe('wasm leakyRelu and its gradient', () => {
+  for (const alpha of [0.2, 0.01, 0.3]) {
+    test(`leakyRelu alpha ${alpha}, values and gradient`, () => {
+      const x = randomInput([4, 5, 6, 7], 40);
+      x.values[3] = 0;
+      x.values[4] = -0;
+      const dy = randomInput([4, 5, 6, 7], 41);
+      assertSameOnBoth('leakyRelu', { x, dy }, (t) => [
+        tf.leakyRelu(t.x, alpha),
+        tf.grad((xx: tf.Tensor) => tf.leakyRelu(xx, alpha).mul(t.dy).sum())(t.x),
+      ]);
+    });
+  }
+  test('leakyRelu matches the stock wasm kernel bit for bit', () => {
+    tf.setBackend('wasm');
+    const backend = tf.backend() as BackendWasm;
+    const x = tf.tensor(randomInput([1000], 42).values);
+    const stock = runStock(tf.LeakyRelu, backend, { x }, { alpha: 0.2 });
+    const expected = Array.from(backend.readSync(stock.dataId) as Float32Array);
+    release(backend, stock);
+    assert.deepEqual(Array.from(tf.leakyRelu(x, 0.2).dataSync()), expected);
+    x.dispose();
+  });
+});
+
+describe('wasm sum and mean', () => {
+  const cases: Array<[number[], number[], boolean]> = [
+    [[6, 5, 4, 3], [0, 1, 2], false],
+    [[6, 5, 4, 3], [0, 1, 2], true],
+    [[7, 9], [0], false],
+    [[7, 9], [0], true],
+    [[2, 3, 4], [1, 0], false],
+    [[2, 3, 4], [2], false],
+    [[2, 3, 4], [0, 2], true],
+    [[2, 3, 4], [0, 1, 2], false],
+    [[5, 1], [0], false],
+  ];
+  for (const [shape, axes, keepDims] of cases) {
+    test(`sum and mean of ${shape} over ${axes}${keepDims ? ' keeping dims' : ''}`, () => {
+      assertSameOnBoth('reduce', { x: randomInput(shape, 50) }, (t) => [tf.sum(t.x, axes, keepDims), tf.mean(t.x, axes, keepDims)]);
+    });
+  }
+  test('int32 sums keep their dtype', () => {
+    assertSameOnBoth('int', { x: randomInput([4, 3], 51) }, (t) => tf.sum(t.x.mul(10).toInt(), 0).toFloat());
   });
 });
 

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { conv2DBackpropFilterConfig } from './conv2dBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './conv2dBackpropInput.js';
 import { identityConfig } from './identity.js';
+import { meanConfig, sumConfig } from './leadingAxisSum.js';
+import { leakyReluConfig, registerLeakyReluGradient } from './leakyRelu.js';
 import { batchMatMulConfig, fusedMatMulConfig } from './matMul.js';
 import { captureStockKernel } from './stockKernels.js';
 import { tileConfig } from './tile.js';
@@ -16,6 +18,9 @@ export const trainingKernels: tf.KernelConfig[] = [
   unsortedSegmentSumConfig,
   identityConfig,
   tileConfig,
+  leakyReluConfig,
+  sumConfig,
+  meanConfig,
 ];
 
 let registered = false;
@@ -33,5 +38,6 @@ export function registerTrainingKernels(): void {
     }
     tf.registerKernel(config);
   }
+  registerLeakyReluGradient();
   registered = true;
 }
