@@ -3,13 +3,14 @@ import assert from 'node:assert/strict';
 import { bestCheckpoint, measureIds, measures } from '../../shared/quality.js';
 import { classCoverage, conditionalAccuracy, labelsLike } from '../../main/engine/quality/classMeasures.js';
 import { collapseAlarm, type MeasuredCheckpoint } from '../../main/engine/quality/collapseAlarm.js';
-import { pairwiseDistances } from '../../main/engine/quality/distances.js';
+import { distancesFromDots, kthNeighbourDistances } from '../../main/engine/quality/distances.js';
+import { dotProducts, selfDotProducts, squaredNorms } from '../../main/engine/quality/dotProducts.js';
 import { earlyStopDue } from '../../main/engine/quality/earlyStop.js';
 import type { Features } from '../../main/engine/quality/features.js';
 import { frechetDistance } from '../../main/engine/quality/frechetDistance.js';
 import { kernelDistance } from '../../main/engine/quality/kernelDistance.js';
 import { multiply, symmetricEigen } from '../../main/engine/quality/linearAlgebra.js';
-import { precisionRecall } from '../../main/engine/quality/precisionRecall.js';
+import { NEIGHBOURS, precisionRecall } from '../../main/engine/quality/precisionRecall.js';
 import { mixSeed, seededRandom } from '../../main/engine/models/seeds.js';
 
 /** `count` points of a Gaussian with the given per-dimension means and standard deviations (Box-Muller, seeded). */
@@ -25,7 +26,46 @@ function gaussian(count: number, mean: number[], std: number[], seed: number): F
   return { count, dim, data };
 }
 
-const squares = (a: Features, b: Features) => ({ real: pairwiseDistances(a, a), generated: pairwiseDistances(b, b) });
+/** Distances straight from the definition, to check the dot-product route against. */
+function naiveDistances(a: Features, b: Features): Float64Array {
+  const out = new Float64Array(a.count * b.count);
+  for (let i = 0; i < a.count; i++) {
+    for (let j = 0; j < b.count; j++) {
+      let sum = 0;
+      for (let k = 0; k < a.dim; k++) sum += (a.data[i * a.dim + k] - b.data[j * b.dim + k]) ** 2;
+      out[i * b.count + j] = Math.sqrt(sum);
+    }
+  }
+  return out;
+}
+
+function selfDistances(a: Features): Float64Array {
+  const dots = selfDotProducts(a);
+  const norms = squaredNorms(dots, a.count);
+  return distancesFromDots(dots, norms, norms);
+}
+
+/** Precision and recall of `generated` against `real` through the same helpers the engine uses. */
+function pr(real: Features, generated: Features) {
+  const cross = distancesFromDots(dotProducts(generated, real), squaredNorms(selfDotProducts(generated), generated.count), squaredNorms(selfDotProducts(real), real.count));
+  return precisionRecall(cross, kthNeighbourDistances(selfDistances(real), real.count, NEIGHBOURS), kthNeighbourDistances(selfDistances(generated), generated.count, NEIGHBOURS));
+}
+
+test('distances from dot products match the definition; k-th neighbour distances match a sort', () => {
+  const a = gaussian(60, [0, 1, 2, 3], [1, 2, 3, 4], 12);
+  const b = gaussian(40, [1, 1, 1, 1], [1, 1, 1, 1], 13);
+  const fast = distancesFromDots(dotProducts(a, b), squaredNorms(selfDotProducts(a), a.count), squaredNorms(selfDotProducts(b), b.count));
+  const slow = naiveDistances(a, b);
+  for (let i = 0; i < fast.length; i++) assert.ok(Math.abs(fast[i] - slow[i]) < 1e-9, `pair ${i}: ${fast[i]} vs ${slow[i]}`);
+  const square = naiveDistances(a, a);
+  for (const k of [1, 3, 10, 59]) {
+    const radii = kthNeighbourDistances(square, a.count, k);
+    for (let i = 0; i < a.count; i++) {
+      const sorted = [...square.subarray(i * a.count, (i + 1) * a.count)].filter((_, j) => j !== i).sort((x, y) => x - y);
+      assert.equal(radii[i], sorted[k - 1], `row ${i}, k ${k}`);
+    }
+  }
+});
 
 test('symmetric eigen decomposition rebuilds the matrix', () => {
   const n = 6;
@@ -64,15 +104,15 @@ test('kernel distance is about 0 for one distribution and grows with the shift',
 
 test('precision and recall tell fidelity from variety', () => {
   const real = gaussian(400, [0, 0], [1, 1], 8);
-  const same = precisionRecall(real, gaussian(400, [0, 0], [1, 1], 9), squares(real, gaussian(400, [0, 0], [1, 1], 9)));
+  const same = pr(real, gaussian(400, [0, 0], [1, 1], 9));
   assert.ok(same.precision > 0.8 && same.recall > 0.8, JSON.stringify(same));
   // A generator that draws only a small corner of the data: faithful but not varied.
   const narrow = gaussian(400, [0.5, 0.5], [0.15, 0.15], 10);
-  const corner = precisionRecall(real, narrow, squares(real, narrow));
+  const corner = pr(real, narrow);
   assert.ok(corner.precision > 0.9 && corner.recall < 0.25, `narrow: ${JSON.stringify(corner)}`);
   // A generator off the data: varied but unfaithful.
   const off = gaussian(400, [6, 6], [1, 1], 11);
-  const away = precisionRecall(real, off, squares(real, off));
+  const away = pr(real, off);
   assert.ok(away.precision < 0.05 && away.recall < 0.05, `off: ${JSON.stringify(away)}`);
 });
 

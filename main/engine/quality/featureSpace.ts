@@ -3,11 +3,14 @@ import { isLabelled } from '../../../shared/dataset.js';
 import type { FeatureNetKind } from '../../../shared/quality.js';
 import { fail, ok, type Result } from '../../../shared/result.js';
 import type { Dataset } from '../../data/datasetCache.js';
-import { pairwiseDistances, meanPairDistance } from './distances.js';
+import { distancesFromDots, kthNeighbourDistances, meanPairDistance } from './distances.js';
+import { selfDotProducts, squaredNorms } from './dotProducts.js';
 import { embed } from './embed.js';
 import { datasetFingerprint, featureNetDir, loadFeatureNet, saveFeatureNet } from './featureCache.js';
 import { fitStandardizer, standardize, type Features, type Standardizer } from './features.js';
+import { meanKernel } from './kernelDistance.js';
 import { pickImages } from './pixels.js';
+import { NEIGHBOURS } from './precisionRecall.js';
 import { MIN_IMAGES_FOR_QUALITY, splitForQuality } from './splits.js';
 import { trainFeatureNet, type FeatureTrainingHooks } from './trainFeatureNet.js';
 
@@ -22,10 +25,13 @@ export interface FeatureSpace {
   classes: string[];
   classCounts: number[];
   standardizer: Standardizer;
-  /** Standardized features of the real reference images. */
+  /** Standardized features of the real reference images, and what every measurement needs of them, computed once. */
   reference: Features;
-  /** Distances between reference images, shared by every measurement. */
-  referenceDistances: Float64Array;
+  referenceNorms: Float64Array;
+  /** Each reference image's distance to its k-th nearest neighbour: the real manifold of precision. */
+  referenceRadii: Float64Array;
+  /** Mean KID kernel between distinct reference images. */
+  referenceKernel: number;
   /** Mean distance between two reference images: the yardstick of sample spread. */
   referenceSpread: number;
   /** Held-out real images (and labels) measured like samples to show what a perfect generator scores. */
@@ -74,7 +80,9 @@ export async function openFeatureSpace(projectDir: string, dataset: Dataset, hoo
   const embedded = await embed(net, referenceImages, image, split.reference.length);
   const standardizer = fitStandardizer(embedded.features);
   const reference = standardize(embedded.features, standardizer);
-  const referenceDistances = pairwiseDistances(reference, reference);
+  const referenceDots = selfDotProducts(reference);
+  const referenceNorms = squaredNorms(referenceDots, reference.count);
+  const referenceDistances = distancesFromDots(referenceDots, referenceNorms, referenceNorms);
   const baseline = {
     images: pickImages(dataset.images, imageSize, split.baseline),
     labels: Uint8Array.from(split.baseline, (i) => dataset.labels[i]),
@@ -96,7 +104,9 @@ export async function openFeatureSpace(projectDir: string, dataset: Dataset, hoo
     classCounts: labelled ? manifest.classCounts : [],
     standardizer,
     reference,
-    referenceDistances,
+    referenceNorms,
+    referenceRadii: kthNeighbourDistances(referenceDistances, reference.count, NEIGHBOURS),
+    referenceKernel: meanKernel(referenceDots, reference.count, reference.count, reference.dim, true),
     referenceSpread: meanPairDistance(referenceDistances, reference.count),
     baseline,
     heldOutAccuracy,

@@ -1,12 +1,13 @@
 import type { QualityRecord } from '../../../shared/quality.js';
 import { classCoverage, conditionalAccuracy } from './classMeasures.js';
-import { meanPairDistance, pairwiseDistances } from './distances.js';
+import { distancesFromDots, kthNeighbourDistances, meanPairDistance } from './distances.js';
+import { dotProducts, selfDotProducts, squaredNorms } from './dotProducts.js';
 import { embed } from './embed.js';
 import type { FeatureSpace } from './featureSpace.js';
 import { standardize } from './features.js';
 import { frechetDistance } from './frechetDistance.js';
-import { kernelDistance } from './kernelDistance.js';
-import { precisionRecall } from './precisionRecall.js';
+import { meanKernel } from './kernelDistance.js';
+import { NEIGHBOURS, precisionRecall } from './precisionRecall.js';
 
 /** A set of images to measure: generated ones, or held-out real ones standing in for a perfect generator. */
 export interface SampleSet {
@@ -21,14 +22,22 @@ export interface SampleSet {
 export async function measureSamples(space: FeatureSpace, samples: SampleSet): Promise<QualityRecord> {
   const { features, predicted } = await embed(space.net, samples.images, space.image, samples.count);
   const generated = standardize(features, space.standardizer);
-  const generatedDistances = pairwiseDistances(generated, generated);
-  const { precision, recall } = precisionRecall(space.reference, generated, { real: space.referenceDistances, generated: generatedDistances });
+  const { reference } = space;
+  const n = generated.count;
+  // One pass of dot products serves the distances (precision, recall, spread) and the kernel distance.
+  const selfDots = selfDotProducts(generated);
+  const crossDots = dotProducts(generated, reference);
+  const norms = squaredNorms(selfDots, n);
+  const generatedDistances = distancesFromDots(selfDots, norms, norms);
+  const cross = distancesFromDots(crossDots, norms, space.referenceNorms);
+  const { precision, recall } = precisionRecall(cross, space.referenceRadii, kthNeighbourDistances(generatedDistances, n, NEIGHBOURS));
+  const dim = generated.dim;
   const record: QualityRecord = {
-    frechetDistance: frechetDistance(generated, space.reference),
-    kernelDistance: kernelDistance(generated, space.reference),
+    frechetDistance: frechetDistance(generated, reference),
+    kernelDistance: meanKernel(selfDots, n, n, dim, true) + space.referenceKernel - 2 * meanKernel(crossDots, n, reference.count, dim, false),
     precision,
     recall,
-    diversity: meanPairDistance(generatedDistances, generated.count) / space.referenceSpread,
+    diversity: meanPairDistance(generatedDistances, n) / space.referenceSpread,
   };
   if (predicted && space.classes.length > 1) {
     record.classCoverage = classCoverage(predicted, space.classCounts);
