@@ -175,6 +175,8 @@ export type QualityEvent =
   | ({ type: 'feature-net'; state: 'ready'; cached: boolean; seconds: number; message: string } & FeatureNetSummary)
   | { type: 'feature-net'; state: 'unavailable'; message: string }
   | { type: 'alarm'; alarm: QualityAlarm }
+  /** The run's best checkpoint so far by `measure`; sent when it changes (and at the first measured checkpoint after a resume). */
+  | { type: 'best-checkpoint'; measure: MeasureId; checkpointId: string; step: number; value: number }
   | {
       type: 'early-stop';
       step: number;

@@ -1,15 +1,15 @@
-import { bestCheckpoint, DEFAULT_QUALITY_MEASURE, formatMeasure, measures, type MeasureId, type QualityRecord } from '../../shared/quality.js';
-import type { CheckpointInfo, TrainingEvent } from '../../shared/training.js';
+import { formatMeasure, measures, type QualityEvent, type QualityRecord } from '../../shared/quality.js';
+import type { TrainingEvent } from '../../shared/training.js';
 import { ProgressBar } from './progressBar.js';
 
 /**
  * What `gan-studio train` prints about quality: the feature network's progress, mode-collapse
  * alarms and early stops as they happen, and the best checkpoint at the end.
  */
-export function qualityReporter(measure: MeasureId = DEFAULT_QUALITY_MEASURE) {
+export function qualityReporter() {
   let bar: ProgressBar | null = null;
   let real: QualityRecord | undefined;
-  const checkpoints: CheckpointInfo[] = [];
+  let best: Extract<QualityEvent, { type: 'best-checkpoint' }> | undefined;
   return {
     onEvent(event: TrainingEvent): void {
       switch (event.type) {
@@ -24,8 +24,8 @@ export function qualityReporter(measure: MeasureId = DEFAULT_QUALITY_MEASURE) {
           if (event.state === 'ready') real = event.real;
           console.log(event.state === 'ready' ? event.message : `Quality measures off: ${event.message}`);
           break;
-        case 'checkpoint':
-          checkpoints.push(event.checkpoint);
+        case 'best-checkpoint':
+          best = event;
           break;
         case 'alarm':
           console.warn(['', `! ${event.alarm.title}`, `  ${event.alarm.explanation}`, ...event.alarm.suggestions.map((s) => `  - ${s}`)].join('\n'));
@@ -35,13 +35,11 @@ export function qualityReporter(measure: MeasureId = DEFAULT_QUALITY_MEASURE) {
           break;
       }
     },
-    /** "Best checkpoint by ...", or undefined when no checkpoint was measured in this session. */
+    /** "Best checkpoint by ..." over the whole run (earlier sessions included), or undefined when nothing was measured. */
     bestLine(): string | undefined {
-      const best = bestCheckpoint(checkpoints, measure);
       if (!best) return undefined;
-      const value = formatMeasure(measure, best.quality![measure]);
-      const floor = real?.[measure] === undefined ? '' : `; held-out real images score ${formatMeasure(measure, real[measure])}`;
-      return `Best checkpoint by ${measures[measure].label}: ${best.id} (step ${best.step}, ${value}${floor})`;
+      const floor = real?.[best.measure] === undefined ? '' : `; held-out real images score ${formatMeasure(best.measure, real[best.measure])}`;
+      return `Best checkpoint by ${measures[best.measure].label}: ${best.checkpointId} (step ${best.step}, ${formatMeasure(best.measure, best.value)}${floor})`;
     },
   };
 }

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { builtinDatasetIds, channelModes, type BuiltinDatasetId } from '../../shared/dataset.js';
 import { presetIds } from '../../shared/presets.js';
-import { measureIds, type MeasureId } from '../../shared/quality.js';
+import { measureIds } from '../../shared/quality.js';
 import { backendNames, type TrainingEvent, type TrainOptions } from '../../shared/training.js';
 import { startTraining } from '../engine/training/startTraining.js';
 import { resolveParams } from '../engine/models/buildModels.js';
@@ -82,7 +82,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     await writeProjectFile(projectDir, { ...project, preset: options.preset, params });
   }
 
-  const report = values.json ? jsonReporter() : consoleReporter(options.qualityMeasure);
+  const report = values.json ? jsonReporter() : consoleReporter();
   const handle = startTraining(
     { projectDir, options, resume: values.resume ? { runId: values.run, checkpointId: values.checkpoint } : undefined },
     report.onEvent,
@@ -114,8 +114,8 @@ interface Reporter {
   end(event: TrainingEvent & { type: 'finished' | 'failed' }): void;
 }
 
-function consoleReporter(measure?: MeasureId): Reporter {
-  const quality = qualityReporter(measure);
+function consoleReporter(): Reporter {
+  const quality = qualityReporter();
   let bar: ProgressBar | null = null;
   let runId = '';
   let lastCheckpoint = '';

@@ -101,6 +101,9 @@ test('training trains the feature network before step 0, then measures and store
   assert.equal(file.measure, 'frechetDistance');
   assert.equal(file.best?.checkpointId, bestCheckpoint(infos)!.id, 'the best checkpoint is marked');
   assert.notEqual(file.best?.checkpointId, infos[0].id, 'training beat the untrained generator');
+  const announced = ofType('best-checkpoint');
+  assert.equal(announced[0].checkpointId, infos[0].id, 'step 0 is the first best');
+  assert.deepEqual(announced.at(-1), { type: 'best-checkpoint', measure: 'frechetDistance', ...file.best }, 'the Train screen hears of each new best');
   assert.deepEqual(file.real, r.real);
   assert.ok(!ofType('alarm').some((e) => e.alarm.severity === 'collapsed'), 'a healthy run is not called collapsed');
 });

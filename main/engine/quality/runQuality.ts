@@ -42,8 +42,8 @@ export class RunQuality {
     previous: RunQualityFile | null,
     private readonly history: MeasuredCheckpoint[],
   ) {
+    // `best` starts empty so the first measured checkpoint announces the run's best, earlier checkpoints included.
     this.file = { format: RUN_QUALITY_FORMAT, version: RUN_QUALITY_VERSION, measure: setup.measure, ...summary, best: undefined, alarms: previous?.alarms.filter((a) => history.some((c) => c.id === a.checkpointId)) ?? [] };
-    this.file.best = this.best();
   }
 
   /** Prepares the feature space (emitting progress), or returns undefined with the reason emitted. */
@@ -108,7 +108,9 @@ export class RunQuality {
       emit({ type: 'alarm', alarm });
     }
     this.lastAlarm = alarm?.severity;
-    this.file.best = this.best();
+    const best = this.best();
+    if (best && best.checkpointId !== this.file.best?.checkpointId) emit({ type: 'best-checkpoint', measure, ...best });
+    this.file.best = best;
     await writeRunQuality(this.setup.runDir, this.file);
     const due = earlyStopPatience === undefined ? undefined : earlyStopDue(this.history, measure, earlyStopPatience);
     if (!due) return { stopEarly: false };
