@@ -21,7 +21,7 @@ import { evaluateCheckpoint } from '../../main/engine/quality/evaluateCheckpoint
 import { openFeatureSpace, type FeatureSpace } from '../../main/engine/quality/featureSpace.js';
 import { measureSamples } from '../../main/engine/quality/measureSamples.js';
 import { readRunQuality } from '../../main/engine/quality/runQualityFile.js';
-import { runTraining } from '../../main/engine/training/runTraining.js';
+import { runTraining, type RunControl } from '../../main/engine/training/runTraining.js';
 import { projectLayout } from '../../main/project/layout.js';
 import { ensureProject } from '../../main/project/project.js';
 
@@ -303,14 +303,26 @@ test('an unlabelled dataset gets an autoencoder feature space and no class measu
   }
 });
 
-test('early stop ends the run after K checkpoints without improvement; quality off measures nothing', async () => {
+test('pause holds the feature network; early stop ends the run after K checkpoints without improvement; quality off measures nothing', async () => {
   const dir = join(work, 'shapes');
   await ensureProject(dir, 'shapes');
   await importBuiltin('shapes', dir, { size: 16, count: 600, channels: 'gray' });
   // A generator learning rate far below float32 resolution freezes G exactly, so no checkpoint can beat step 0.
   const frozen = { batchSize: 32, hiddenUnits: [32, 64], learningRateG: 1e-30 };
   const seen: TrainingEvent[] = [];
-  const stopped = await runTraining({ projectDir: dir, options: { preset: 'mlp', params: frozen, epochs: 50, earlyStopPatience: 2, sampleIntervalMs: 60_000 } }, (e) => seen.push(e));
+  // Pause as soon as the feature network reports progress; resume a moment after the run says it paused.
+  let paused = false;
+  let wake: (() => void) | undefined;
+  const control: RunControl = { get paused() { return paused; }, stopRequested: false, untilResumed: () => new Promise<void>((resolve) => (wake = resolve)) };
+  const onEvent = (e: TrainingEvent) => {
+    seen.push(e);
+    if (e.type === 'feature-net' && e.state === 'training' && !seen.some((s) => s.type === 'paused')) paused = true;
+    if (e.type === 'paused') setTimeout(() => ((paused = false), wake?.()), 300);
+  };
+  const stopped = await runTraining({ projectDir: dir, options: { preset: 'mlp', params: frozen, epochs: 50, earlyStopPatience: 2, sampleIntervalMs: 60_000 } }, onEvent, control);
+  const order = (type: string) => seen.findIndex((e) => e.type === type || (e.type === 'feature-net' && e.state === type));
+  assert.ok(order('paused') > 0 && order('paused') < order('resumed') && order('resumed') < order('ready'), `pause and resume while the feature network trains: ${seen.map((e) => e.type).join(',')}`);
+  assert.ok(!seen.slice(order('paused'), order('resumed')).some((e) => e.type === 'feature-net'), 'no feature network progress while paused');
   const stepsPerEpoch = Math.floor(600 / 32);
   assert.deepEqual(stopped, { type: 'finished', step: 2 * stepsPerEpoch, reason: 'completed' }, 'stopped at the second checkpoint after the best');
   const early = seen.find((e) => e.type === 'early-stop');

@@ -2,6 +2,7 @@ import { presets, type PresetId } from '../../../shared/presets.js';
 import { bestCheckpoint, formatMeasure, measures, type FeatureNetSummary, type MeasureId, type QualityAlarm, type QualityRecord, type RunQualityFile } from '../../../shared/quality.js';
 import type { TrainingEvent } from '../../../shared/training.js';
 import type { Dataset } from '../../data/datasetCache.js';
+import type { RunControl } from '../training/runTraining.js';
 import type { TrainedGenerator } from '../checkpoint/openGenerator.js';
 import { collapseAlarm, type MeasuredCheckpoint } from './collapseAlarm.js';
 import { drawSamples, realSamples, sampleCount } from './drawSamples.js';
@@ -17,10 +18,13 @@ export interface RunQualitySetup {
   preset: PresetId;
   measure: MeasureId;
   earlyStopPatience?: number;
+  /** The step training starts from: 0, or the resumed checkpoint's. */
+  step: number;
   /** Checkpoints this run already has (on resume), oldest first. */
   earlier: MeasuredCheckpoint[];
   emit(event: TrainingEvent): void;
-  shouldStop(): boolean;
+  /** The run's pause and stop requests, honoured while the feature network trains. */
+  control: RunControl;
 }
 
 /**
@@ -53,7 +57,14 @@ export class RunQuality {
     const kind = setup.dataset.manifest.classes.length > 1 ? `a classifier of the ${setup.dataset.manifest.classes.length} classes` : 'an autoencoder';
     const opened = await openFeatureSpace(setup.projectDir, setup.dataset, {
       onProgress: (done, total) => emit({ type: 'feature-net', state: 'training', done, total, message: `Training the feature network for quality measures (${kind}), once for this dataset` }),
-      shouldStop: setup.shouldStop,
+      shouldStop: () => setup.control.stopRequested,
+      whilePaused: async () => {
+        const { control } = setup;
+        if (!control.paused || control.stopRequested) return;
+        emit({ type: 'paused', step: setup.step });
+        await control.untilResumed();
+        if (!control.stopRequested) emit({ type: 'resumed', step: setup.step });
+      },
     });
     if (!opened.ok) {
       emit({ type: 'feature-net', state: 'unavailable', message: opened.error });

@@ -14,6 +14,8 @@ const PROGRESS_EVERY_MS = 250;
 
 export interface FeatureTrainingHooks {
   onProgress?(done: number, total: number): void;
+  /** Awaited between batches: resolves at once, or when a paused run is resumed (or stopped). */
+  whilePaused?(): Promise<void>;
   /** Checked between batches; true ends training early and trainFeatureNet returns null. */
   shouldStop?(): boolean;
 }
@@ -63,6 +65,7 @@ export async function trainFeatureNet(dataset: Dataset, indices: Uint32Array, sp
         hooks.onProgress?.(step + 1, plan.steps);
       }
       await new Promise<void>((resolve) => setImmediate(resolve));
+      await hooks.whilePaused?.();
       if (hooks.shouldStop?.()) {
         features.dispose();
         return null;

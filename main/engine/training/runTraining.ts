@@ -87,9 +87,10 @@ export async function runTraining(request: TrainingRequest, emit: (event: Traini
         preset: options.preset,
         measure: options.qualityMeasure,
         earlyStopPatience: options.earlyStopPatience,
+        step,
         earlier: (await listCheckpoints(run.checkpointsDir)).filter((c) => c.step <= step),
         emit,
-        shouldStop: () => control.stopRequested,
+        control,
       });
     }
 
