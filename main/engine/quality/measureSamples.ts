@@ -43,5 +43,6 @@ export async function measureSamples(space: FeatureSpace, samples: SampleSet): P
     record.classCoverage = classCoverage(predicted, space.classCounts);
     if (samples.requested) record.conditionalAccuracy = conditionalAccuracy(predicted, samples.requested);
   }
-  return record;
+  // A NaN would be written as null and make checkpoint.json unreadable; a measure that cannot be computed is left out.
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => Number.isFinite(v))) as QualityRecord;
 }
