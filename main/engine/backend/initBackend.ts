@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { BackendInfo, BackendName } from '../../../shared/training.js';
 import { backendNames } from '../../../shared/training.js';
 
@@ -46,11 +49,13 @@ export const activeBackend = (): BackendInfo | null => active;
 
 const loaders: Record<BackendName, () => Promise<string>> = {
   async gpu() {
+    assertNativeBinding('@tensorflow/tfjs-node-gpu');
     await import('@tensorflow/tfjs-node-gpu');
     await setBackendOrThrow('tensorflow');
     return 'GPU (CUDA, tfjs-node-gpu)';
   },
   async native() {
+    assertNativeBinding('@tensorflow/tfjs-node');
     await import('@tensorflow/tfjs-node');
     await setBackendOrThrow('tensorflow');
     return 'CPU (native TensorFlow, tfjs-node)';
@@ -66,6 +71,23 @@ const loaders: Record<BackendName, () => Promise<string>> = {
     return 'CPU (pure JavaScript, slow)';
   },
 };
+
+/**
+ * Checks that a native tfjs package has its compiled binding before importing it: importing one
+ * without it registers half its kernels and then fails, which makes the next package's import
+ * print hundreds of "kernel already registered" warnings.
+ */
+function assertNativeBinding(pkg: string): void {
+  let dir: string;
+  try {
+    dir = dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`));
+  } catch {
+    throw new Error(`${pkg} is not installed`);
+  }
+  const lib = join(dir, 'lib');
+  const found = existsSync(lib) && readdirSync(lib).some((d) => d.startsWith('napi-v') && existsSync(join(lib, d, 'tfjs_binding.node')));
+  if (!found) throw new Error(`${pkg} is installed without its native binding (its install step, which downloads libtensorflow, did not run)`);
+}
 
 async function setBackendOrThrow(name: string): Promise<void> {
   if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') failed`);
