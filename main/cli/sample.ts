@@ -6,7 +6,7 @@ import { backendNames } from '../../shared/training.js';
 import { initBackend } from '../engine/backend/initBackend.js';
 import { openGenerator } from '../engine/checkpoint/openGenerator.js';
 import { openExportedGenerator } from '../engine/export/openExport.js';
-import { mixSeed } from '../engine/models/seeds.js';
+import { mixSeed } from '../../shared/random.js';
 import { composeGrid } from '../engine/samples/grid.js';
 import { generatePixels } from '../engine/samples/generate.js';
 import { findCheckpoint } from '../project/findCheckpoint.js';

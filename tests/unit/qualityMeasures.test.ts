@@ -11,7 +11,7 @@ import { frechetDistance } from '../../main/engine/quality/frechetDistance.js';
 import { kernelDistance } from '../../main/engine/quality/kernelDistance.js';
 import { multiply, symmetricEigen } from '../../main/engine/quality/linearAlgebra.js';
 import { NEIGHBOURS, precisionRecall } from '../../main/engine/quality/precisionRecall.js';
-import { mixSeed, seededRandom } from '../../main/engine/models/seeds.js';
+import { mixSeed, seededRandom } from '../../shared/random.js';
 
 /** `count` points of a Gaussian with the given per-dimension means and standard deviations (Box-Muller, seeded). */
 function gaussian(count: number, mean: number[], std: number[], seed: number): Features {

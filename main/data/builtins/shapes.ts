@@ -1,3 +1,4 @@
+import { seededRandom } from '../../../shared/random.js';
 import type { BuiltinImages } from './builtinImages.js';
 
 export const SHAPE_CLASSES = ['circle', 'cross', 'square', 'triangle'] as const;
@@ -28,7 +29,7 @@ export function shapes(options: Partial<ShapesOptions> = {}): BuiltinImages {
     size,
     channels,
     *images() {
-      const random = mulberry32(seed);
+      const random = seededRandom(seed);
       for (let i = 0; i < count; i++) {
         const label = i % SHAPE_CLASSES.length;
         yield { pixels: drawShape(label, random, size, channels), label };
@@ -107,16 +108,4 @@ function hsvToRgb(hue: number, saturation: number, value: number): [number, numb
     [chroma, 0, second],
   ] as const)[sector];
   return [r + low, g + low, b + low];
-}
-
-/** A small, fast, seedable generator (Tommy Ettinger's mulberry32): the same seed gives the same shapes everywhere. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

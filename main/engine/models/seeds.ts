@@ -1,27 +1,4 @@
-/** Small deterministic integer hashing so every random draw is a pure function of (seed, step, k). */
-export function mixSeed(...parts: number[]): number {
-  let h = 0x811c9dc5;
-  for (const part of parts) {
-    h ^= part >>> 0;
-    h = Math.imul(h, 0x01000193);
-    h ^= h >>> 15;
-    h = Math.imul(h, 0x2c1b3c6d);
-    h ^= h >>> 13;
-  }
-  return (h >>> 0) % 2147483647;
-}
-
-/** mulberry32: a fast seeded PRNG for shuffles and label draws (not for cryptography). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mixSeed } from '../../../shared/random.js';
 
 /**
  * Hands out the seeds of dropout masks. The trainer moves it to each step, so a run resumed

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TrainedGenerator } from '../checkpoint/openGenerator.js';
-import { mixSeed } from '../models/seeds.js';
+import { mixSeed } from '../../../shared/random.js';
 import { generatePixels } from '../samples/generate.js';
 import { labelsLike } from './classMeasures.js';
 import type { FeatureSpace } from './featureSpace.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { FeatureNetKind } from '../../../shared/quality.js';
-import { mixSeed } from '../models/seeds.js';
+import { mixSeed } from '../../../shared/random.js';
 
 /** Length of the feature vector every measure works in. */
 export const FEATURE_DIM = 64;

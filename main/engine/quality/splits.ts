@@ -1,4 +1,4 @@
-import { mixSeed, seededRandom } from '../models/seeds.js';
+import { mixSeed, seededRandom } from '../../../shared/random.js';
 
 /** Fewer images than this and the held-out sets would be too small for the measures to mean anything. */
 export const MIN_IMAGES_FOR_QUALITY = 400;

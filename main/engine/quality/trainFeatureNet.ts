@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../../data/datasetCache.js';
-import { mixSeed, seededRandom } from '../models/seeds.js';
+import { mixSeed, seededRandom } from '../../../shared/random.js';
 import { buildFeatureNet, type FeatureNetSpec } from './featureNet.js';
 import { imagesTensor, pickImages } from './pixels.js';
 

@@ -1,5 +1,5 @@
 import type { Dataset } from '../../data/datasetCache.js';
-import { mixSeed, seededRandom } from '../models/seeds.js';
+import { mixSeed, seededRandom } from '../../../shared/random.js';
 
 /** uint8 -> [-1, 1], looked up rather than computed per pixel. */
 const SCALE = Float32Array.from({ length: 256 }, (_, v) => v / 127.5 - 1);
