@@ -14,14 +14,16 @@ export interface BenchOptions {
   lag: boolean;
   kernels: boolean;
   quick: boolean;
+  /** Also train each case on one wasm thread, to show what the threads add. */
+  compareThreads: boolean;
 }
 
 const usage = `npm run bench -- [--json [file]] [--presets mlp,cgan,dcgan,cdcgan] [--batches 64,256] [--quick]
-                       [--no-torch] [--no-import] [--no-lag] [--no-kernels]`;
+                       [--no-torch] [--no-import] [--no-lag] [--no-kernels] [--compare-threads]`;
 
 /** Parses the command line; throws with the usage on anything it does not know. */
 export function parseBenchArgs(args: string[]): BenchOptions {
-  const options: BenchOptions = { presets: benchOrder.filter((p) => presetIds.includes(p)), batches: [64, 256], torch: true, imports: true, lag: true, kernels: true, quick: false };
+  const options: BenchOptions = { presets: benchOrder.filter((p) => presetIds.includes(p)), batches: [64, 256], torch: true, imports: true, lag: true, kernels: true, quick: false, compareThreads: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const value = () => {
@@ -34,6 +36,7 @@ export function parseBenchArgs(args: string[]): BenchOptions {
     else if (arg === '--presets') options.presets = value().split(',').map((p) => checkPreset(p));
     else if (arg === '--batches') options.batches = value().split(',').map((b) => checkBatch(b));
     else if (arg === '--quick') options.quick = true;
+    else if (arg === '--compare-threads') options.compareThreads = true;
     else if (arg === '--no-torch') options.torch = false;
     else if (arg === '--no-import') options.imports = false;
     else if (arg === '--no-lag') options.lag = false;

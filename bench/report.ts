@@ -9,7 +9,13 @@ export interface BenchResults {
   machine: { cpu: string; cores: number; memoryGb: number; node: string; platform: string };
   date: string;
   backend?: string;
-  training: Array<{ studio: TrainingFigures | { error: string }; torch?: TorchFigures | { error: string }; ratio?: number }>;
+  training: Array<{
+    studio: TrainingFigures | { error: string };
+    /** The same case on one wasm thread (--compare-threads). */
+    oneThread?: TrainingFigures | { error: string };
+    torch?: TorchFigures | { error: string };
+    ratio?: number;
+  }>;
   torch: { version: string; python: string; settings: string } | { missing: string } | { skipped: true };
   kernels?: { backend: string; kernels: Array<KernelFigure | { name: string; error: string }> } | { error: string };
   imports?: ImportFigures | { error: string };
@@ -34,17 +40,22 @@ export function formatReport(results: BenchResults): string {
   if ('version' in torch) out.push(`PyTorch ${torch.version} (${torch.python}), ${torch.settings}`);
   else if ('missing' in torch) out.push(torch.missing);
   out.push('');
+  const compared = results.training.some((t) => t.oneThread);
+  const header = ['preset', 'batch', 'studio img/s', 'ms/step', 'peak RSS MB', 'tensor drift', 'PyTorch img/s', 'PyTorch threads (BLAS/torch)', 'studio / PyTorch', 'trainable params G / D'];
+  if (compared) header.splice(3, 0, 'on 1 thread');
   out.push(
     table(
-      ['preset', 'batch', 'studio img/s', 'ms/step', 'peak RSS MB', 'tensor drift', 'PyTorch img/s', 'PyTorch threads (BLAS/torch)', 'studio / PyTorch', 'params G / D (studio = PyTorch?)'],
-      results.training.map(({ studio, torch: peer, ratio }) => {
-        if ('error' in studio) return [studio.error, '', '', '', '', '', '', '', '', ''];
+      header,
+      results.training.map(({ studio, oneThread, torch: peer, ratio }) => {
+        if ('error' in studio) return header.map((_, i) => (i === 0 ? studio.error : ''));
         const peerOk = peer && !('error' in peer) ? peer : undefined;
         const same = peerOk && peerOk.parameters.generator === studio.parameters.generator && peerOk.parameters.discriminator === studio.parameters.discriminator;
+        const single = oneThread ? ('error' in oneThread ? 'failed' : fixed(oneThread.imagesPerSec)) : '-';
         return [
           studio.preset,
           String(studio.batchSize),
           fixed(studio.imagesPerSec),
+          ...(compared ? [single] : []),
           fixed(studio.msPerStep, 1),
           fixed(studio.peakRssMb),
           String(studio.tensorDrift),
@@ -56,7 +67,7 @@ export function formatReport(results: BenchResults): string {
       }),
     ),
   );
-  const failures = results.training.flatMap(({ studio, torch: peer }) => [studio, peer]).filter((f): f is { error: string } => !!f && 'error' in f);
+  const failures = results.training.flatMap(({ studio, oneThread, torch: peer }) => [studio, oneThread, peer]).filter((f): f is { error: string } => !!f && 'error' in f);
   for (const failure of failures) out.push(`\nFailed: ${failure.error}`);
   if (results.kernels) {
     out.push('');

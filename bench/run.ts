@@ -46,11 +46,17 @@ async function main(): Promise<void> {
     for (const batch of options.batches) {
       const steps = stepsFor(preset, batch, options.quick);
       progress(`training ${preset} at batch ${batch} (${steps.warmupSteps} + ${steps.steps} steps)...`);
-      const studio = await run(process.execPath, [...process.execArgv, child, preset, String(batch), String(steps.warmupSteps), String(steps.steps)])
-        .then((out) => lastJsonLine<TrainingFigures>(out))
-        .catch(failure);
+      const train = (env: NodeJS.ProcessEnv = process.env) =>
+        run(process.execPath, [...process.execArgv, child, preset, String(batch), String(steps.warmupSteps), String(steps.steps)], env)
+          .then((out) => lastJsonLine<TrainingFigures>(out))
+          .catch(failure);
+      const studio = await train();
       if (!('error' in studio)) results.backend ??= studio.backend;
       const entry: BenchResults['training'][number] = { studio };
+      if (options.compareThreads) {
+        progress(`  again on one wasm thread...`);
+        entry.oneThread = await train({ ...process.env, GAN_STUDIO_WASM_THREADS: '1' });
+      }
       if (torch && 'python' in torch) {
         progress(`  PyTorch ${preset} at batch ${batch}...`);
         entry.torch = await measureTorch(torch.python, preset, batch, steps).catch(failure);
