@@ -16,3 +16,17 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, wha
   if (!parsed.success) throw new Error(`Invalid ${what}: ${describeIssues(parsed.error)}`);
   return parsed.data;
 }
+
+/**
+ * Parses a file the app wrote: a newer format version is refused naming both versions, a damaged
+ * file names its bad fields. `where` is the file as the user knows it.
+ */
+export function parseVersioned<S extends z.ZodType>(schema: S, raw: unknown, where: string, format: string, supported: number): z.output<S> {
+  const version = (raw as { version?: unknown } | null)?.version;
+  if (typeof version === 'number' && version > supported) {
+    throw new Error(`${where} was written by a newer GAN Studio (${format} format ${version}; this version reads up to ${supported})`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new Error(`${where} is damaged: ${describeIssues(parsed.error)}`);
+  return parsed.data;
+}

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { CheckpointInfo } from '../../shared/training.js';
-import { listCheckpoints } from '../engine/checkpoint/checkpoint.js';
+import { listCheckpoints } from './checkpoints.js';
 import { projectLayout } from './layout.js';
 import { runIds } from './runs.js';
 

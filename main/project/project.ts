@@ -1,7 +1,7 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { PROJECT_FORMAT, PROJECT_FORMAT_VERSION, projectFileSchema, type ProjectFile, type ProjectSummary } from '../../shared/project.js';
-import { describeIssues } from '../../shared/validation.js';
+import { parseVersioned } from '../../shared/validation.js';
 import { checkManifest } from '../data/datasetCache.js';
 import { writeJsonAtomic } from './atomicWrite.js';
 import { projectLayout } from './layout.js';
@@ -31,13 +31,7 @@ export async function ensureProject(dir: string, name = basename(resolve(dir))):
 export async function readProjectFile(dir: string): Promise<ProjectFile> {
   const path = projectLayout(dir).projectFile;
   const raw: unknown = JSON.parse(await readFile(path, 'utf8'));
-  const version = (raw as { version?: unknown })?.version;
-  if (typeof version === 'number' && version > PROJECT_FORMAT_VERSION) {
-    throw new Error(`${dir} was saved by a newer GAN Studio (project format ${version}; this version opens up to ${PROJECT_FORMAT_VERSION})`);
-  }
-  const parsed = projectFileSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`${path} is damaged: ${describeIssues(parsed.error)}`);
-  return parsed.data;
+  return parseVersioned(projectFileSchema, raw, path, 'project', PROJECT_FORMAT_VERSION);
 }
 
 export const writeProjectFile = (dir: string, file: ProjectFile): Promise<void> => writeJsonAtomic(projectLayout(dir).projectFile, file);

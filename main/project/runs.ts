@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import type { RunSummary } from '../../shared/project.js';
 import type { RunInfo } from '../../shared/training.js';
-import { listCheckpoints } from '../engine/checkpoint/checkpoint.js';
+import { listCheckpoints } from './checkpoints.js';
 import { writeJsonAtomic } from './atomicWrite.js';
 import { projectLayout, runLayout } from './layout.js';
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { SampleGrid } from '../../shared/training.js';
-import { readCheckpointFile } from '../engine/checkpoint/checkpoint.js';
+import { readCheckpointFile } from '../project/checkpoints.js';
 
 /** Pixels between grid cells, as engine/samples/grid.ts draws them. */
 const GAP = 2;

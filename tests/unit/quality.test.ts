@@ -11,7 +11,7 @@ import { evaluateCommand } from '../../main/cli/evaluate.js';
 import { importBuiltin } from '../../main/data/builtins/index.js';
 import { openDataset, type Dataset } from '../../main/data/datasetCache.js';
 import { initBackend } from '../../main/engine/backend/initBackend.js';
-import { listCheckpoints, readCheckpointFile } from '../../main/engine/checkpoint/checkpoint.js';
+import { listCheckpoints, readCheckpointFile } from '../../main/project/checkpoints.js';
 import type { TrainedGenerator } from '../../main/engine/checkpoint/openGenerator.js';
 import { buildModels, resolveParams } from '../../main/engine/models/buildModels.js';
 import { collapseAlarm } from '../../main/engine/quality/collapseAlarm.js';

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
-import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_VERSION, checkpointFileSchema, type CheckpointFile } from '../../../shared/checkpoint.js';
-import type { CheckpointInfo, SampleGrid } from '../../../shared/training.js';
-import { describeIssues } from '../../../shared/validation.js';
+import { CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_VERSION, type CheckpointFile } from '../../../shared/checkpoint.js';
+import type { SampleGrid } from '../../../shared/training.js';
 import { makeStagingDir, publishDirAtomic } from '../../project/atomicWrite.js';
+import { readCheckpointFile } from '../../project/checkpoints.js';
 import { checkpointId } from '../../project/layout.js';
 import type { StepLosses, Trainer } from '../training/trainer.js';
 import { encodeNamedTensors, readNamedTensors, setWeightsInOrder, type NamedTensor } from './weightsFile.js';
@@ -79,42 +79,6 @@ export async function restoreCheckpoint(trainer: Trainer, dir: string): Promise<
   await trainer.optimizerD.setWeights(await readNamedTensors(join(dir, 'optimizer-d.json'), join(dir, 'optimizer-d.bin')));
   trainer.step = file.step;
   return file;
-}
-
-export async function readCheckpointFile(dir: string): Promise<CheckpointFile> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(join(dir, 'checkpoint.json'), 'utf8'));
-  } catch (error) {
-    throw new Error(`${dir} is not a readable checkpoint: ${(error as Error).message}`);
-  }
-  const version = (raw as { version?: unknown })?.version;
-  if (typeof version === 'number' && version > CHECKPOINT_FORMAT_VERSION) {
-    throw new Error(`${dir} was written by a newer GAN Studio (checkpoint format ${version}; this version reads up to ${CHECKPOINT_FORMAT_VERSION})`);
-  }
-  const parsed = checkpointFileSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`${dir}/checkpoint.json is damaged: ${describeIssues(parsed.error)}`);
-  return parsed.data;
-}
-
-/** Complete checkpoints of a run, oldest first (staging folders and damaged ones are left out). */
-export async function listCheckpoints(checkpointsDir: string): Promise<CheckpointInfo[]> {
-  let names: string[];
-  try {
-    names = (await readdir(checkpointsDir)).filter((n) => !n.startsWith('.')).sort();
-  } catch {
-    return [];
-  }
-  const infos: CheckpointInfo[] = [];
-  for (const name of names) {
-    try {
-      const file = await readCheckpointFile(join(checkpointsDir, name));
-      infos.push({ id: name, step: file.step, epoch: file.epoch, createdAt: file.createdAt, quality: file.quality });
-    } catch {
-      // A folder that is not a complete checkpoint is not offered for resume or export.
-    }
-  }
-  return infos.sort((a, b) => a.step - b.step);
 }
 
 async function writeTensors(dir: string, name: string, tensors: NamedTensor[]): Promise<void> {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { CheckpointFile } from '../../../shared/checkpoint.js';
 import { presets } from '../../../shared/presets.js';
 import type { GanModels } from '../models/imageShape.js';
-import { readCheckpointFile } from './checkpoint.js';
+import { readCheckpointFile } from '../../project/checkpoints.js';
 import { readLayersModel } from './generatorFiles.js';
 
 export type TrainedGenerator = Pick<GanModels, 'generator' | 'conditional' | 'noiseSize' | 'shape'>;

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { EXPORT_FORMAT_VERSION, EXPORT_METADATA_FILE, exportMetadataSchema, modelIO, type ExportMetadata } from '../../../shared/export.js';
-import { describeIssues } from '../../../shared/validation.js';
+import { parseVersioned } from '../../../shared/validation.js';
 import { readLayersModel } from '../checkpoint/generatorFiles.js';
 import { toPixels } from '../samples/generate.js';
 import { decodeOnnxModel } from './onnx/onnxProto.js';
@@ -63,13 +63,7 @@ async function readMetadata(modelFile: string, onnxBytes: Uint8Array | undefined
     raw = JSON.parse(embedded);
     where = `${modelFile} (embedded metadata)`;
   }
-  const version = (raw as { version?: unknown })?.version;
-  if (typeof version === 'number' && version > EXPORT_FORMAT_VERSION) {
-    throw new Error(`${where} was written by a newer GAN Studio (export format ${version}; this version reads up to ${EXPORT_FORMAT_VERSION})`);
-  }
-  const parsed = exportMetadataSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`${where} is damaged: ${describeIssues(parsed.error)}`);
-  return parsed.data;
+  return parseVersioned(exportMetadataSchema, raw, where, 'export', EXPORT_FORMAT_VERSION);
 }
 
 async function openTfjs(modelFile: string, metadata: ExportMetadata): Promise<ExportedGenerator> {

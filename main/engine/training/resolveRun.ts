@@ -3,7 +3,7 @@ import { parseOrThrow } from '../../../shared/validation.js';
 import type { PresetParams } from '../../../shared/presets.js';
 import { trainOptionsSchema, type ResolvedTrainOptions, type RunInfo, type TrainingRequest } from '../../../shared/training.js';
 import { projectLayout } from '../../project/layout.js';
-import { readCheckpointFile } from '../checkpoint/checkpoint.js';
+import { readCheckpointFile } from '../../project/checkpoints.js';
 import { findCheckpoint } from '../../project/findCheckpoint.js';
 import { nextRunId, readRunInfo, RUN_FORMAT_VERSION } from '../../project/runs.js';
 import { resolveParams } from '../models/buildModels.js';
