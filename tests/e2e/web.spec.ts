@@ -1,9 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { buildImageFolder } from './support/imageFolder.js';
-import { studioJourney } from './support/journey.js';
+import { currentStep, screenshot, studioJourney } from './support/journey.js';
+import { repoRoot } from './support/paths.js';
 import { startStudioServer } from './support/studioServer.js';
 
 /** Web mode: paths are typed into the field next to the button. */
@@ -63,6 +64,9 @@ test('web mode: "Try it" starts training on the built-in shapes in two clicks', 
     await page.getByTestId('start-training').click();
     await expect(page.getByTestId('training-status')).toHaveText('Training', { timeout: 90_000 });
     await expect(page.getByTestId('project-name')).toHaveText('Shapes demo');
+    await expect(page.getByTestId('sample-grid')).toBeVisible({ timeout: 60_000 });
+    await screenshot(page, 'web-try-it');
+    if (process.env.GAN_STUDIO_README_SCREENSHOT === '1') await readmeScreenshot(page);
     await page.getByTestId('stop-training').click();
     await expect(page.getByTestId('training-status')).toHaveText('Finished', { timeout: 90_000 });
   } finally {
@@ -70,3 +74,15 @@ test('web mode: "Try it" starts training on the built-in shapes in two clicks', 
     await rm(root, { recursive: true, force: true });
   }
 });
+
+/**
+ * The README's picture of the Train screen, taken once the shapes have begun to show (set
+ * GAN_STUDIO_README_SCREENSHOT=1; off by default so a test run leaves the tracked file alone).
+ */
+async function readmeScreenshot(page: Page): Promise<void> {
+  await expect.poll(() => currentStep(page), { timeout: 5 * 60_000, intervals: [2000] }).toBeGreaterThan(Number(process.env.GAN_STUDIO_README_STEPS ?? 1000));
+  await page.waitForTimeout(2500);
+  const path = join(repoRoot, 'assets', 'screenshot.png');
+  await page.screenshot({ path, animations: 'disabled' });
+  expect((await stat(path)).size, 'assets/screenshot.png stays under 300 KB').toBeLessThan(300 * 1024);
+}

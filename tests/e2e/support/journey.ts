@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
-import { repoRoot, screenshotsDir } from './paths.js';
+import { screenshotsDir } from './paths.js';
 
 export interface JourneyOptions {
   /** How a path reaches the window: typed (web mode) or through a native dialog (desktop). */
@@ -24,7 +24,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export const canvasPixels = (page: Page, testid: string): Promise<string> =>
   page.getByTestId(testid).evaluate((canvas) => (canvas as HTMLCanvasElement).toDataURL());
 
-const currentStep = async (page: Page): Promise<number> => {
+export const currentStep = async (page: Page): Promise<number> => {
   const label = (await page.getByTestId('training-progress').textContent()) ?? '';
   return Number(/step ([\d,]+)/.exec(label)?.[1].replace(/,/g, '') ?? -1);
 };
@@ -85,7 +85,6 @@ export async function studioJourney(page: Page, options: JourneyOptions): Promis
   const points = Number(await page.getByTestId('d-chart').getAttribute('data-points'));
   await expect.poll(async () => Number(await page.getByTestId('d-chart').getAttribute('data-points'))).toBeGreaterThan(points);
   await screenshot(page, `${label}-4-train`);
-  if (process.env.GAN_STUDIO_README_SCREENSHOT === '1') await readmeScreenshot(page);
 
   // A checkpoint beyond the step-0 one appears.
   await expect(page.getByTestId('checkpoint-list')).toContainText('step 25', { timeout: 90_000 });
@@ -126,12 +125,4 @@ export async function studioJourney(page: Page, options: JourneyOptions): Promis
   expect(folder, `an export folder in ${exportsDir}`).toBeTruthy();
   expect(existsSync(join(exportsDir, folder!, 'model.json'))).toBe(true);
   expect(existsSync(join(exportsDir, folder!, 'metadata.json'))).toBe(true);
-}
-
-/** The Train screen mid-run for the README: kept small (a plain viewport shot, not the full page). */
-async function readmeScreenshot(page: Page): Promise<void> {
-  const path = join(repoRoot, 'assets', 'screenshot.png');
-  await page.screenshot({ path, animations: 'disabled' });
-  const { size } = await stat(path);
-  expect(size, 'assets/screenshot.png must stay under 300 KB').toBeLessThan(300 * 1024);
 }
