@@ -218,6 +218,24 @@ export interface StudioEventMap {
 export type StudioEventName = keyof StudioEventMap;
 export const studioEventNames: StudioEventName[] = ['trainingEvent', 'importProgress', 'exportProgress', 'projectChanged', 'menuCommand', 'folderDropped'];
 
+/** The events each channel causes, besides its reply (the rest cause none). */
+export const eventsOf: Partial<Record<Channel, readonly StudioEventName[]>> = {
+  createProject: ['projectChanged'],
+  openProject: ['projectChanged'],
+  closeProject: ['projectChanged'],
+  tryBuiltin: ['projectChanged', 'importProgress'],
+  importFolder: ['importProgress', 'projectChanged'],
+  importBuiltin: ['importProgress', 'projectChanged'],
+  cancelImport: ['importProgress'],
+  savePresetChoice: ['projectChanged'],
+  startTraining: ['trainingEvent', 'projectChanged'],
+  pauseTraining: ['trainingEvent'],
+  resumeTraining: ['trainingEvent'],
+  stopTraining: ['trainingEvent', 'projectChanged'],
+  exportCheckpoint: ['exportProgress', 'projectChanged'],
+  cancelExport: ['exportProgress'],
+};
+
 export type Unsubscribe = () => void;
 
 /** A verb whose request is an empty object may be called with no argument. */

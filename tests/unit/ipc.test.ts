@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
-import { channels, type Channel } from '../../shared/contract.js';
+import { channels, eventsOf, type Channel, type StudioEventName } from '../../shared/contract.js';
 import type { TrainingEvent, TrainingRequest } from '../../shared/training.js';
 import { callChannel, handlersFor, type HandlerTable } from '../../main/ipc.js';
 import type { TrainingHandle } from '../../main/engine/training/startTraining.js';
@@ -163,7 +163,12 @@ test('a project: create, import a folder with a corrupt file, preview, train, pa
 
   const created = await callChannel(table, 'createProject', { path: join(root, 'journey') });
   assert.equal(created.ok, true);
+  const heard = new Set<StudioEventName>();
+  const stopListening = studio.events.subscribe((event) => heard.add(event));
   const imported = await callChannel(table, 'importFolder', { folder, options: { size: 16, channels: 'rgb', fit: 'crop' } });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  stopListening();
+  assert.deepEqual([...heard].sort(), [...eventsOf.importFolder!].sort(), 'importFolder causes the events the contract lists');
   assert.ok(imported.ok, JSON.stringify(imported));
   assert.equal(imported.value.count, 6);
   assert.deepEqual(imported.value.classes, ['blue', 'red']);

@@ -1,4 +1,4 @@
-import type { AppInfo, ExportJobEvent, ImportJobEvent, RecentProject, StudioApi } from '../../../shared/contract.js';
+import type { AppInfo, ExportJobEvent, ImportJobEvent, RecentProject, Settings, StudioApi } from '../../../shared/contract.js';
 import type { ProjectSummary } from '../../../shared/project.js';
 import type { Result } from '../../../shared/result.js';
 import type { TrainingEvent } from '../../../shared/training.js';
@@ -29,6 +29,7 @@ class StudioState {
   importJob = $state.raw<ImportJobEvent | null>(null);
   exportJob = $state.raw<ExportJobEvent | null>(null);
   recent = $state.raw<RecentProject[]>([]);
+  settings = $state.raw<Settings | null>(null);
   screen = $state<Screen>('dataset');
   connection = $state<ConnectionStatus>('connecting');
   /** True once the first state has arrived; until then the window shows only the connection state. */
@@ -58,13 +59,14 @@ class StudioState {
 
   /** Rereads everything (at start, and after the web connection comes back). */
   async refresh(): Promise<void> {
-    const [info, project, training, importJob, exportJob, recent] = await Promise.all([
+    const [info, project, training, importJob, exportJob, recent, settings] = await Promise.all([
       this.api.getAppInfo(),
       this.api.getProject(),
       this.api.getTrainingState(),
       this.api.getImportState(),
       this.api.getExportState(),
       this.api.listRecentProjects(),
+      this.api.getSettings(),
     ]);
     if (info.ok) this.info = info.value;
     if (project.ok) this.project = project.value;
@@ -72,6 +74,7 @@ class StudioState {
     if (importJob.ok) this.importJob = importJob.value;
     if (exportJob.ok) this.exportJob = exportJob.value;
     if (recent.ok) this.recent = recent.value;
+    if (settings.ok) this.settings = settings.value;
     this.ready = info.ok;
   }
 
@@ -97,6 +100,16 @@ class StudioState {
     if (event.type === 'started') this.plainTraining = { ...idleTraining(), projectPath: this.project?.path ?? null };
     applyTrainingEvent(this.plainTraining, event, MAX_CHART_POINTS);
     // A new object each time, so everything reading `training` updates; the arrays inside are shared.
+    this.training = { ...this.plainTraining };
+    if (event.type === 'started' && event.resumedFrom) void this.loadEarlierMetrics(event.runId, event.step);
+  }
+
+  /** A resumed run's charts start with what the run logged before the checkpoint it resumed from. */
+  private async loadEarlierMetrics(runId: string, step: number): Promise<void> {
+    const result = await this.api.getRunMetrics({ runId, maxPoints: 5000 });
+    if (!result.ok || this.plainTraining.runId !== runId) return;
+    const earlier = result.value.filter((m) => m.step <= step);
+    this.plainTraining.metrics = [...earlier, ...this.plainTraining.metrics.filter((m) => m.step > step)];
     this.training = { ...this.plainTraining };
   }
 }

@@ -114,6 +114,13 @@ export async function studioJourney(page: Page, options: JourneyOptions): Promis
   await expect.poll(() => canvasPixels(page, 'checkpoint-samples'), { timeout: 60_000 }).not.toBe(saved);
   await screenshot(page, `${label}-5-runs`);
 
+  // Resume the run from its last checkpoint: it carries on with its earlier metrics on the chart.
+  await page.getByTestId('resume-from-checkpoint').click();
+  await expect(page.getByTestId('training-status')).toHaveText('Training', { timeout: 90_000 });
+  await expect.poll(async () => Number(await page.getByTestId('loss-chart').getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThan(points);
+  await page.getByTestId('stop-training').click();
+  await expect(page.getByTestId('training-status')).toHaveText('Finished', { timeout: 60_000 });
+
   // Export the generator as a TF.js model into the project.
   await page.getByTestId('nav-export').click();
   await page.getByTestId('export-format-tfjs').check();
