@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
 
 /**
- * End-to-end suites against the real engine: `web` drives the studio in Chromium through web mode;
+ * End-to-end suites against the real engine: `chromium` drives the studio through web mode (and
+ * runs the other browser suites, such as the exported web page's);
  * `electron` launches the desktop app where an Electron binary exists (and says why not where it
  * does not). Both expect `npm run build` to have run (npm test does it first).
  */
@@ -25,8 +26,9 @@ export default defineConfig({
   },
   projects: [
     {
-      name: 'web',
-      testMatch: /web\.spec\.ts/,
+      // Every browser suite (web mode, the exported web page, ...): all but the Electron one.
+      name: 'chromium',
+      testIgnore: /electron\.spec\.ts/,
       use: {
         browserName: 'chromium',
         launchOptions: {
