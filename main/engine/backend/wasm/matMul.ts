@@ -5,9 +5,9 @@ import { release, runStock, setShape, setupStockKernel, transpose, type KernelAr
 /**
  * Matrix products for the wasm backend. Its C++ only sends the untransposed, batch-1 product to
  * XNNPACK; with transposeA or transposeB it runs a scalar loop 10-40x slower, and every backward
- * pass (dx = dy·Wᵀ, dW = xᵀ·dy) asks for exactly those. Here the transposed operand is transposed
- * explicitly (wasm's Transpose is fast), or the product is computed the other way round when
- * that moves less memory, and the untransposed XNNPACK path does the arithmetic.
+ * pass (dx = dy·Wᵀ, dW = xᵀ·dy) asks for exactly those. Here a batch-sized operand is transposed
+ * explicitly, or the product is computed the other way round ((W·dyᵀ)ᵀ) so that the weight
+ * matrix is never moved, and the untransposed XNNPACK path does the arithmetic.
  */
 
 interface MatMulAttrs {

@@ -14,7 +14,7 @@ const INIT_TIMEOUT_MS = 15_000;
 
 /**
  * Starts the 'wasm' backend on tfjs-backend-wasm's threaded SIMD build, which the package never
- * uses in Node. Four things are worked around for the duration of the start only, nothing in
+ * uses in Node. What stops it is worked around for the duration of the start only; nothing in
  * node_modules is changed:
  * - the multithreading flag, hard-coded false in Node, is set through tf.env();
  * - the worker script is handed out as a blob: URL, which Node's Worker refuses: while the
@@ -60,9 +60,10 @@ export async function startThreadedWasm(threads: number): Promise<number> {
 }
 
 /**
- * Emscripten starts 8 workers up front (~8 MB each and a copy of the compiled module); XNNPACK's
- * pool holds `threads - 1` of them for good. The idle rest is ended, and every worker unref'd so
- * it does not keep the process alive.
+ * Emscripten starts 8 workers up front (60-80 MB together); XNNPACK's pool takes `threads - 1`
+ * of them at start and never starts another thread. The idle rest is ended (a later thread
+ * would need the start-up workarounds again), and every worker unref'd so it does not keep the
+ * process alive.
  */
 function releaseWorkers(pool: PThreadPool): void {
   for (const worker of pool.unusedWorkers) worker.terminate();
