@@ -250,6 +250,27 @@ describe('wasm sum and mean', () => {
   });
 });
 
+describe('wasm batch norm', () => {
+  const shapes = [[3, 5, 6, 4], [7, 9], [1, 1, 64, 12]];
+  for (const shape of shapes) {
+    const channels = shape[shape.length - 1];
+    const inputs = {
+      x: randomInput(shape, 60),
+      mean: randomInput([channels], 61),
+      variance: { shape: [channels], values: randomInput([channels], 62).values.map((v) => v + 1.5) },
+      offset: randomInput([channels], 63),
+      scale: randomInput([channels], 64),
+    };
+    test(`batchNorm of ${shape}, with and without offset and scale, and its gradients`, () => {
+      assertSameOnBoth('batchNorm', inputs, (t) => [
+        tf.batchNorm(t.x, t.mean, t.variance, t.offset, t.scale, 1e-3),
+        tf.batchNorm(t.x, t.mean, t.variance, undefined, undefined, 1e-5),
+        ...tf.grads((xx: tf.Tensor, sc: tf.Tensor) => tf.batchNorm(xx, t.mean, t.variance, t.offset, sc, 1e-3).square().sum())([t.x, t.scale]),
+      ]);
+    });
+  }
+});
+
 describe('wasm tile', () => {
   const cases: Array<[number[], number[]]> = [
     [[1, 1, 1, 5], [2, 3, 4, 1]],

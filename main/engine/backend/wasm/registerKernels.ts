@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { batchNormConfig } from './batchNorm.js';
 import { conv2DBackpropFilterConfig } from './conv2dBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './conv2dBackpropInput.js';
 import { identityConfig } from './identity.js';
@@ -21,6 +22,7 @@ export const trainingKernels: tf.KernelConfig[] = [
   leakyReluConfig,
   sumConfig,
   meanConfig,
+  batchNormConfig,
 ];
 
 let registered = false;
