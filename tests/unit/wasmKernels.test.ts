@@ -271,6 +271,33 @@ describe('wasm batch norm', () => {
   }
 });
 
+describe('wasm concat and split', () => {
+  const cases: Array<[number[][], number]> = [
+    [[[4, 6, 6, 1], [4, 6, 6, 1]], 3],
+    [[[4, 6, 6, 3], [4, 6, 6, 1]], -1],
+    [[[5, 100], [5, 10]], 1],
+    [[[2, 3], [4, 3], [1, 3]], 0],
+    [[[2, 0, 3], [2, 5, 3]], 1],
+    [[[3, 2, 40], [3, 1, 40]], 1],
+  ];
+  for (const [shapes, axis] of cases) {
+    test(`concat of ${shapes.map((s) => `[${s}]`).join(' ')} on axis ${axis}, and its gradient (split)`, () => {
+      const inputs = Object.fromEntries(shapes.map((shape, i) => [`t${i}`, randomInput(shape, 70 + i)]));
+      assertSameOnBoth('concat', inputs, (t) => {
+        const parts = shapes.map((_, i) => t[`t${i}`]);
+        const dy = tf.ones(tf.concat(parts, axis).shape).mul(tf.range(0, tf.concat(parts, axis).size).reshape(tf.concat(parts, axis).shape));
+        return [tf.concat(parts, axis), ...tf.grads((...xs: tf.Tensor[]) => tf.concat(xs, axis).mul(dy).sum())(parts)];
+      });
+    });
+  }
+  test('split into uneven sizes, int32 too', () => {
+    assertSameOnBoth('split', { x: randomInput([3, 7, 5], 80) }, (t) => [
+      ...tf.split(t.x, [2, 4, 1], 1),
+      ...tf.split(t.x.mul(100).toInt(), [1, 3, 1], 2).map((p) => p.toFloat()),
+    ]);
+  });
+});
+
 describe('wasm tile', () => {
   const cases: Array<[number[], number[]]> = [
     [[1, 1, 1, 5], [2, 3, 4, 1]],

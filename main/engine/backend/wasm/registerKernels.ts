@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchNormConfig } from './batchNorm.js';
+import { concatConfig, splitVConfig } from './concatSplit.js';
 import { conv2DBackpropFilterConfig } from './conv2dBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './conv2dBackpropInput.js';
 import { identityConfig } from './identity.js';
@@ -23,6 +24,8 @@ export const trainingKernels: tf.KernelConfig[] = [
   sumConfig,
   meanConfig,
   batchNormConfig,
+  concatConfig,
+  splitVConfig,
 ];
 
 let registered = false;
