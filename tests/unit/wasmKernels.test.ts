@@ -185,6 +185,20 @@ describe('wasm convolution gradients', () => {
     });
   });
 
+  for (const [pad, stride] of [[3, 1], [4, 2], [1, 2]] as const) {
+    test(`Conv2DBackpropInput with a numeric padding of ${pad} and stride ${stride} (wider than the filter falls back)`, () => {
+      const dyShape = tf.backend_util.computeConv2DInfo([2, 9, 8, 3], [3, 3, 3, 4], stride, 1, pad).outShape;
+      assertSameOnBoth('numeric pad', { dy: randomInput(dyShape, 90), filter: randomInput([3, 3, 3, 4], 91) }, (t) =>
+        tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: t.dy, filter: t.filter }, {
+          strides: stride,
+          pad,
+          dataFormat: 'NHWC',
+          inputShape: [2, 9, 8, 3],
+        } as unknown as tf.NamedAttrMap) as tf.Tensor,
+      );
+    });
+  }
+
   test('conv2dTranspose as a DCGAN generator uses it (7x7x16 -> 14x14x8, k5 s2 same)', () => {
     const x = randomInput([3, 7, 7, 16], 9);
     const filter = randomInput([5, 5, 8, 16], 10);
