@@ -9,6 +9,7 @@ import { evaluateCommand, evaluateUsage } from './cli/evaluate.js';
 import { exportCommand, exportUsage } from './cli/export.js';
 import { importCommand, importUsage } from './cli/import.js';
 import { sampleCommand, sampleUsage } from './cli/sample.js';
+import { serveCommand, serveUsage } from './cli/serve.js';
 import { trainCommand, trainUsage } from './cli/train.js';
 
 interface Command {
@@ -23,6 +24,7 @@ const commands: Record<string, Command> = {
   sample: { run: sampleCommand, usage: sampleUsage, summary: 'draw images from a trained generator into a PNG sheet' },
   evaluate: { run: evaluateCommand, usage: evaluateUsage, summary: 'measure how good a checkpoint is (feature-space distances, precision/recall, classes)' },
   export: { run: exportCommand, usage: exportUsage, summary: 'export a generator: TF.js, ONNX, images, GIF or a web page' },
+  serve: { run: serveCommand, usage: serveUsage, summary: 'run the studio in web mode on 127.0.0.1 (for a browser or a remote training box)' },
 };
 
 function help(): string {

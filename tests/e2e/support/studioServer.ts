@@ -3,13 +3,12 @@ import { join } from 'node:path';
 import { repoRoot } from './paths.js';
 
 /**
- * Starts `gan-studio serve` (the built serveCommand) on a free port with its own config and
+ * Starts `gan-studio serve` (the built command line) on a free port with its own config and
  * projects folders, and resolves with the address it prints. `stop` sends Ctrl-C, as a user
  * would, so a run in progress ends with a checkpoint.
  */
 export async function startStudioServer(root: string): Promise<{ url: string; output: () => string; stop: () => Promise<void> }> {
-  const code = "import('./dist/main/cli/serve.js').then((m) => m.serveCommand(process.argv.slice(1))).then((c) => process.exit(c), (e) => { console.error(e); process.exit(1); })";
-  const child = spawn(process.execPath, ['-e', code, '--', '--config-dir', join(root, 'config'), '--projects-dir', join(root, 'projects')], {
+  const child = spawn(process.execPath, ['dist/main/cli.js', 'serve', '--config-dir', join(root, 'config'), '--projects-dir', join(root, 'projects')], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
