@@ -34,6 +34,10 @@ export async function initBackend(requested?: BackendName): Promise<BackendInfo>
   for (const name of candidates) {
     try {
       const label = await loaders[name]();
+      if (name === 'wasm') {
+        const threadsNote = (await import('./wasmSetup.js')).wasmThreadsNote();
+        if (threadsNote) notes.push(threadsNote);
+      }
       active = { name, label, device: name === 'gpu' ? 'gpu' : 'cpu', notes };
       return active;
     } catch (error) {
