@@ -14,6 +14,7 @@ import { importFolder } from './data/importFolder.js';
 import { importBuiltin } from './data/builtins/index.js';
 import { projectLayout } from './project/layout.js';
 import { listRuns } from './project/runs.js';
+import { readRunQuality } from './engine/quality/runQualityFile.js';
 import { writeProjectFile } from './project/project.js';
 import { checkpointSamples } from './studio/checkpointImages.js';
 import { datasetPreview } from './studio/datasetPreview.js';
@@ -104,6 +105,13 @@ export function handlersFor(studio: Studio): HandlerTable {
     getRunMetrics: ({ runId, maxPoints }) => runMetrics(project.require(), runId, maxPoints),
     getCheckpointSamples: ({ runId, checkpointId }) => checkpointSamples(checkpointDir(runId, checkpointId)),
     sampleCheckpoint: ({ runId, checkpointId, seed }) => studio.tensors.sample({ checkpointDir: checkpointDir(runId, checkpointId), seed }),
+    getRunQuality: ({ runId }) => readRunQuality(projectLayout(project.require()).run(runId).dir),
+    measureCheckpoint: ({ runId, checkpointId }) => {
+      const projectDir = project.require();
+      // The training process may be writing the feature network cache and uses every core: measuring waits for it.
+      studio.ensureIdle('measure a checkpoint');
+      return studio.measures.run({ projectDir, runId, checkpointId });
+    },
 
     listExportFormats: async () => exportFormats,
     exportCheckpoint: ({ runId, checkpointId, format, out, options }) => {

@@ -9,6 +9,7 @@ import { builtinDatasetIds, channelModes, importOptionsSchema, type DatasetManif
 import { exportFormatIdSchema, exportOptionsSchema, type ExportFormatInfo, type ExportProgress, type ExportResult } from './export.js';
 import { presetIdSchema } from './presets.js';
 import type { ProjectSummary, RunSummary } from './project.js';
+import type { CheckpointEvaluation, RunQualityFile } from './quality.js';
 import type { Result } from './result.js';
 import { backendNames, trainOptionsSchema, type SampleGrid, type StepMetrics, type TrainingEvent } from './training.js';
 import type { TrainingState } from './trainingState.js';
@@ -88,6 +89,10 @@ export const requestSchemas = {
   sampleCheckpoint: z
     .object({ runId: folderId, checkpointId: folderId, seed: z.number().int().min(0).max(2 ** 31 - 1).default(1) })
     .strict(),
+  /** The run's quality summary: its chosen measure, held-out real scores, alarms; null for a run without measures. */
+  getRunQuality: z.object({ runId: folderId }).strict(),
+  /** Measures a checkpoint on demand (training the feature network first if needed) and stores the measures with it. */
+  measureCheckpoint: z.object({ runId: folderId, checkpointId: folderId }).strict(),
 
   listExportFormats: empty,
   /** Exports a checkpoint's generator; without `out`, into the project's exports folder. */
@@ -149,6 +154,13 @@ export type ImportJobEvent =
   | { state: 'failed'; source: string; error: string }
   | { state: 'cancelled'; source: string };
 
+/** The on-demand measuring of one checkpoint. */
+export type MeasureJobEvent = { runId: string; checkpointId: string } & (
+  | { state: 'running'; stage: string; done: number; total: number }
+  | { state: 'done'; evaluation: CheckpointEvaluation }
+  | { state: 'failed'; error: string }
+);
+
 export type ExportJobEvent =
   | { state: 'running'; format: string; outDir: string; progress: ExportProgress }
   | { state: 'done'; format: string; outDir: string; result: ExportResult }
@@ -198,6 +210,8 @@ export interface ResponseMap {
   getRunMetrics: StepMetrics[];
   getCheckpointSamples: SampleGrid;
   sampleCheckpoint: SampleGrid;
+  getRunQuality: RunQualityFile | null;
+  measureCheckpoint: CheckpointEvaluation;
   listExportFormats: readonly ExportFormatInfo[];
   exportCheckpoint: ExportResult;
   cancelExport: { cancelled: boolean };
@@ -210,13 +224,14 @@ export interface StudioEventMap {
   trainingEvent: TrainingEvent;
   importProgress: ImportJobEvent;
   exportProgress: ExportJobEvent;
+  measureProgress: MeasureJobEvent;
   projectChanged: ProjectSummary | null;
   menuCommand: MenuCommand;
   /** A folder dropped on the desktop window (the path is granted like a dialog's). */
   folderDropped: { path: string };
 }
 export type StudioEventName = keyof StudioEventMap;
-export const studioEventNames: StudioEventName[] = ['trainingEvent', 'importProgress', 'exportProgress', 'projectChanged', 'menuCommand', 'folderDropped'];
+export const studioEventNames: StudioEventName[] = ['trainingEvent', 'importProgress', 'exportProgress', 'measureProgress', 'projectChanged', 'menuCommand', 'folderDropped'];
 
 /** The events each channel causes, besides its reply (the rest cause none). */
 export const eventsOf: Partial<Record<Channel, readonly StudioEventName[]>> = {
@@ -232,6 +247,7 @@ export const eventsOf: Partial<Record<Channel, readonly StudioEventName[]>> = {
   pauseTraining: ['trainingEvent'],
   resumeTraining: ['trainingEvent'],
   stopTraining: ['trainingEvent', 'projectChanged'],
+  measureCheckpoint: ['measureProgress', 'projectChanged'],
   exportCheckpoint: ['exportProgress', 'projectChanged'],
   cancelExport: ['exportProgress'],
 };

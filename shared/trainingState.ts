@@ -1,4 +1,5 @@
 import type { PresetId } from './presets.js';
+import type { FeatureNetSummary, MeasureId, QualityAlarm } from './quality.js';
 import type { BackendInfo, CheckpointInfo, SampleGrid, StepMetrics, TrainingEvent } from './training.js';
 
 export type TrainingStatus = 'idle' | 'starting' | 'running' | 'paused' | 'stopping' | 'finished' | 'failed';
@@ -25,7 +26,26 @@ export interface TrainingState {
   /** Why the run ended, or what went wrong. */
   message: string | null;
   log: string[];
+  quality: QualityState;
 }
+
+/** The feature network behind the quality measures, as the Train screen reports it. */
+export type FeatureNetState =
+  | { state: 'training'; done: number; total: number; message: string }
+  | ({ state: 'ready'; cached: boolean; message: string } & FeatureNetSummary)
+  | { state: 'unavailable'; message: string };
+
+/** What the run has learned about image quality so far (issue 5). */
+export interface QualityState {
+  featureNet: FeatureNetState | null;
+  /** The latest mode-collapse alarm; it stays until the run ends, since a collapse rarely heals itself. */
+  alarm: QualityAlarm | null;
+  best: { measure: MeasureId; checkpointId: string; step: number; value: number } | null;
+  /** Why the run stopped early, when it did. */
+  earlyStop: string | null;
+}
+
+export const noQuality = (): QualityState => ({ featureNet: null, alarm: null, best: null, earlyStop: null });
 
 export const idleTraining = (): TrainingState => ({
   status: 'idle',
@@ -43,6 +63,7 @@ export const idleTraining = (): TrainingState => ({
   checkpoints: [],
   message: null,
   log: [],
+  quality: noQuality(),
 });
 
 const MAX_LOG = 50;
@@ -100,6 +121,22 @@ export function applyTrainingEvent(state: TrainingState, event: TrainingEvent, m
     case 'log':
       state.log.push(event.message);
       if (state.log.length > MAX_LOG) state.log.splice(0, state.log.length - MAX_LOG);
+      break;
+    case 'feature-net': {
+      const { type: _type, ...featureNet } = event;
+      state.quality = { ...state.quality, featureNet };
+      break;
+    }
+    case 'alarm':
+      state.quality = { ...state.quality, alarm: event.alarm };
+      break;
+    case 'best-checkpoint': {
+      const { type: _type, ...best } = event;
+      state.quality = { ...state.quality, best };
+      break;
+    }
+    case 'early-stop':
+      state.quality = { ...state.quality, earlyStop: event.message };
       break;
   }
 }

@@ -5,6 +5,7 @@ import { CurrentProject } from './currentProject.js';
 import { StudioEvents } from './events.js';
 import { ExportJobs } from './exportJobs.js';
 import { ImportJobs } from './importJobs.js';
+import { MeasureJobs } from './measureJobs.js';
 import type { PathAccess } from './pathAccess.js';
 import { RecentProjects } from './recentProjects.js';
 import { SettingsFile } from './settings.js';
@@ -36,6 +37,7 @@ export interface Studio {
   readonly training: TrainingSession;
   readonly tensors: TensorJobs;
   readonly exports: ExportJobs;
+  readonly measures: MeasureJobs;
   readonly access: PathAccess;
   chooseFolder(purpose: FolderPurpose): Promise<string | null>;
   /** Throws when an import or a training run would be disturbed by `what`. */
@@ -54,6 +56,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   const training = new TrainingSession({ events, onProjectChanged: () => project.changed(), start: options.startTraining });
   const tensors = new TensorJobs();
   const exports = new ExportJobs({ events, tensors, onExported: () => project.changed() });
+  const measures = new MeasureJobs({ events, tensors, onMeasured: () => project.changed() });
   const { access } = options;
 
   // Folders the user chose in earlier sessions stay theirs; so does the app's own projects folder.
@@ -72,6 +75,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     training,
     tensors,
     exports,
+    measures,
     access,
     async chooseFolder(purpose) {
       if (!options.chooseFolder) throw new Error('Folder dialogs exist in the desktop app only; type the folder path instead.');
@@ -82,6 +86,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     ensureIdle(what) {
       if (training.active) throw new Error(`Training is running: stop it before you ${what}.`);
       if (imports.running) throw new Error(`An import is running: wait for it or cancel it before you ${what}.`);
+      if (measures.running) throw new Error(`A checkpoint is being measured: wait for it before you ${what}.`);
     },
     async close() {
       exports.cancel();

@@ -3,6 +3,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ModelDescription } from '../../shared/contract.js';
 import type { ExportProgress, ExportResult } from '../../shared/export.js';
+import type { CheckpointEvaluation } from '../../shared/quality.js';
 import type { SampleGrid } from '../../shared/training.js';
 import type { TensorJob } from './tensorTasks.js';
 
@@ -31,6 +32,11 @@ export class TensorJobs {
   export(job: JobOf<'export'>, onProgress: (progress: ExportProgress) => void): { promise: Promise<ExportResult>; cancel: () => void } {
     const { id, promise } = this.run({ kind: 'export', ...job }, onProgress);
     return { promise: promise as Promise<ExportResult>, cancel: () => this.worker?.postMessage({ cancel: id }) };
+  }
+
+  /** Measures a checkpoint with progress (mostly the feature network's training, the first time on a dataset). */
+  measure(job: JobOf<'measure'>, onProgress: (progress: ExportProgress) => void): Promise<CheckpointEvaluation> {
+    return this.run({ kind: 'measure', ...job }, onProgress).promise as Promise<CheckpointEvaluation>;
   }
 
   async close(): Promise<void> {

@@ -2,10 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import type { LayerRow, ModelDescription } from '../../shared/contract.js';
 import type { ExportFormatId, ExportOptions, ExportProgress, ExportResult } from '../../shared/export.js';
 import type { PresetId } from '../../shared/presets.js';
+import type { CheckpointEvaluation } from '../../shared/quality.js';
 import type { BackendName, SampleGrid } from '../../shared/training.js';
 import { initBackend } from '../engine/backend/initBackend.js';
 import { openGenerator } from '../engine/checkpoint/openGenerator.js';
 import { exportCheckpoint } from '../engine/export/index.js';
+import { evaluateCheckpoint } from '../engine/quality/evaluateCheckpoint.js';
 import { buildModels, resolveParams } from '../engine/models/buildModels.js';
 import type { ImageShape } from '../engine/models/imageShape.js';
 import { generatePixels } from '../engine/samples/generate.js';
@@ -15,7 +17,8 @@ import { fixedNoise } from '../engine/training/trainer.js';
 export type TensorJob =
   | { kind: 'describe'; preset: PresetId; params: Record<string, unknown>; shape: ImageShape }
   | { kind: 'sample'; checkpointDir: string; seed: number }
-  | { kind: 'export'; checkpointDir: string; format: ExportFormatId; outDir: string; options: ExportOptions };
+  | { kind: 'export'; checkpointDir: string; format: ExportFormatId; outDir: string; options: ExportOptions }
+  | { kind: 'measure'; projectDir: string; runId: string; checkpointId: string };
 
 let fastest: Promise<BackendName> | null = null;
 
@@ -75,6 +78,24 @@ export async function exportGenerator(
 ): Promise<ExportResult> {
   await useFastest();
   return exportCheckpoint(job.checkpointDir, job.format, job.outDir, { ...job.options, onProgress, signal });
+}
+
+/**
+ * Every quality measure of one checkpoint, stored with it (at the sample seed training uses, so
+ * the numbers line up with measured checkpoints). The first call on a dataset trains its feature
+ * network, which is the part that reports progress.
+ */
+export async function measureCheckpoint(
+  job: Extract<TensorJob, { kind: 'measure' }>,
+  onProgress: (progress: ExportProgress) => void,
+): Promise<CheckpointEvaluation> {
+  await useFastest();
+  onProgress({ stage: 'Preparing the feature network', done: 0, total: 0 });
+  return evaluateCheckpoint(
+    job.projectDir,
+    { runId: job.runId, checkpointId: job.checkpointId },
+    { save: true, onProgress: (done, total) => onProgress({ stage: 'Training the feature network', done, total }) },
+  );
 }
 
 function layerRow(layer: tf.layers.Layer): LayerRow {

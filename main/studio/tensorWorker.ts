@@ -1,10 +1,10 @@
 /**
  * Entry of the worker thread that does the studio's own TensorFlow.js work (describing a preset's
- * layers, sampling a checkpoint), so building a model or running a generator never stalls the
+ * layers, sampling, exporting or measuring a checkpoint), so building a model or running a generator never stalls the
  * main process's event loop, the window's IPC or the web server.
  */
 import { parentPort } from 'node:worker_threads';
-import { describeModel, exportGenerator, sampleCheckpoint, type TensorJob } from './tensorTasks.js';
+import { describeModel, exportGenerator, measureCheckpoint, sampleCheckpoint, type TensorJob } from './tensorTasks.js';
 
 if (!parentPort) throw new Error('tensorWorker must run in a worker thread');
 const port = parentPort;
@@ -19,6 +19,7 @@ port.on('message', async (message: { id: number; job: TensorJob } | { cancel: nu
     let value: unknown;
     if (job.kind === 'describe') value = await describeModel(job);
     else if (job.kind === 'sample') value = await sampleCheckpoint(job);
+    else if (job.kind === 'measure') value = await measureCheckpoint(job, (progress) => port.postMessage({ id, progress }));
     else {
       const controller = new AbortController();
       cancels.set(id, controller);

@@ -42,6 +42,8 @@ const malformed: Record<Channel, { payload: unknown; names: string }> = {
   getRunMetrics: { payload: { runId: '../../etc' }, names: 'runId' },
   getCheckpointSamples: { payload: { runId: 'run-001', checkpointId: '../x' }, names: 'checkpointId' },
   sampleCheckpoint: { payload: { runId: 'run-001', checkpointId: 'step-1', seed: -1 }, names: 'seed' },
+  getRunQuality: { payload: { runId: 'run-001/..' }, names: 'runId' },
+  measureCheckpoint: { payload: { runId: 'run-001', checkpointId: 'step-1', seed: 3 }, names: 'seed' },
   listExportFormats: { payload: { format: 'onnx' }, names: 'format' },
   exportCheckpoint: { payload: { runId: 'run-001', checkpointId: 'step-1', format: 'pdf' }, names: 'format' },
   cancelExport: { payload: { all: true }, names: 'all' },

@@ -1,4 +1,4 @@
-import type { AppInfo, ExportJobEvent, ImportJobEvent, RecentProject, Settings, StudioApi } from '../../../shared/contract.js';
+import type { AppInfo, ExportJobEvent, ImportJobEvent, MeasureJobEvent, RecentProject, Settings, StudioApi } from '../../../shared/contract.js';
 import type { ProjectSummary } from '../../../shared/project.js';
 import type { Result } from '../../../shared/result.js';
 import type { TrainingEvent } from '../../../shared/training.js';
@@ -28,6 +28,8 @@ class StudioState {
   training = $state.raw<TrainingState>(idleTraining());
   importJob = $state.raw<ImportJobEvent | null>(null);
   exportJob = $state.raw<ExportJobEvent | null>(null);
+  /** The checkpoint being measured on demand (Runs screen), or the outcome of the last one. */
+  measureJob = $state.raw<MeasureJobEvent | null>(null);
   recent = $state.raw<RecentProject[]>([]);
   settings = $state.raw<Settings | null>(null);
   screen = $state<Screen>('dataset');
@@ -49,6 +51,7 @@ class StudioState {
     api.onProjectChanged((summary) => (this.project = summary));
     api.onImportProgress((event) => (this.importJob = event));
     api.onExportProgress((event) => (this.exportJob = event));
+    api.onMeasureProgress((event) => (this.measureJob = event));
     api.onTrainingEvent((event) => this.onTrainingEvent(event));
     api.onFolderDropped(({ path }) => {
       this.droppedFolder = path;
