@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ConvParams } from '../../../shared/presets.js';
-import type { GanModels, ImageShape } from './imageShape.js';
+import { classEmbeddingSize, type GanModels, type ImageShape } from './imageShape.js';
 import type { InitSeeds } from './seeds.js';
 
 /**
@@ -39,15 +39,22 @@ export function buildDcgan(shape: ImageShape, params: ConvParams, conditional: b
       gammaInitializer: tf.initializers.randomNormal({ mean: 1, stddev: 0.02, seed: initSeeds.next() }),
     });
   const filtersAt = (level: number) => params.baseFilters * 2 ** level;
+  // The class embeddings start N(0, 1), not N(0, 0.02): the label must weigh about as much as the
+  // N(0, 1) noise it joins in G and the [-1, 1] pixels beside its plane in D, or neither learns to use it.
   const embed = (outputDim: number, name: string) =>
-    tf.layers.embedding({ inputDim: shape.classes, outputDim, name, embeddingsInitializer: init() });
+    tf.layers.embedding({
+      inputDim: shape.classes,
+      outputDim,
+      name,
+      embeddingsInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 1, seed: initSeeds.next() }),
+    });
 
   // Generator
   const z = tf.input({ shape: [params.noiseSize], name: 'noise' });
   const gLabel = conditional ? tf.input({ shape: [1], name: 'class' }) : null;
   let g: tf.SymbolicTensor = z;
   if (gLabel) {
-    const e = tf.layers.flatten({ name: 'g_class_flat' }).apply(embed(shape.classes, 'g_class_embedding').apply(gLabel)) as tf.SymbolicTensor;
+    const e = tf.layers.flatten({ name: 'g_class_flat' }).apply(embed(classEmbeddingSize(shape.classes), 'g_class_embedding').apply(gLabel)) as tf.SymbolicTensor;
     g = tf.layers.concatenate({ name: 'g_join' }).apply([z, e]) as tf.SymbolicTensor;
   }
   const f0 = filtersAt(layers - 1);

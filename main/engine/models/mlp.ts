@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { MlpParams } from '../../../shared/presets.js';
 import type { GanModels, ImageShape } from './imageShape.js';
+import { classEmbeddingSize } from './imageShape.js';
 import { SeededDropout } from './seededDropout.js';
 import type { InitSeeds, StepSeeds } from './seeds.js';
 
@@ -8,6 +9,10 @@ import type { InitSeeds, StepSeeds } from './seeds.js';
  * The vanilla GAN of Goodfellow et al. as in the classic PyTorch MNIST tutorial:
  * G: z -> 256 -> 512 -> 1024 -> H*W*C (tanh); D mirrors it with LeakyReLU 0.2 and dropout 0.3.
  * Conditional (Mirza & Osindero): a learned class embedding joins z in G and the image in D.
+ * The embedding is as wide as `classEmbeddingSize` and starts N(0, 1) (PyTorch's default, as in the
+ * common cGAN code) so the label weighs about as much as the noise and the pixels it joins; with
+ * `classes` dims at Keras's ±0.05 it was a few hundredths beside 100 N(0, 1) noise dims (or 256+
+ * pixels in D), and on shapes G drew the same image whatever class was asked.
  */
 export function buildMlpGan(
   shape: ImageShape,
@@ -24,12 +29,13 @@ export function buildMlpGan(
       activation,
       kernelInitializer: tf.initializers.glorotUniform({ seed: initSeeds.next() }),
     });
+  const labelDims = classEmbeddingSize(shape.classes);
   const embed = (name: string) =>
     tf.layers.embedding({
       inputDim: shape.classes,
-      outputDim: shape.classes,
+      outputDim: labelDims,
       name,
-      embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: initSeeds.next() }),
+      embeddingsInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 1, seed: initSeeds.next() }),
     });
 
   // Generator
