@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ConvParams } from '../../../shared/presets.js';
-import { classEmbeddingSize, type GanModels, type ImageShape } from './imageShape.js';
+import type { GanModels, ImageShape } from './imageShape.js';
 import type { InitSeeds } from './seeds.js';
 
 /**
@@ -23,7 +23,7 @@ export function upsamplingPlan(size: number): { start: number; layers: number } 
 /**
  * DCGAN after Radford et al.: strided (transposed) convolutions, no pooling, batch norm,
  * ReLU in G with tanh output, LeakyReLU in D, N(0, 0.02) weights. Conditional (cDCGAN):
- * a class embedding joins z in G and becomes an extra image channel in D.
+ * a class embedding joins z in G, and D sees the one-hot class as extra image planes.
  */
 export function buildDcgan(shape: ImageShape, params: ConvParams, conditional: boolean, initSeeds: InitSeeds): GanModels {
   if (shape.height !== shape.width) {
@@ -39,8 +39,9 @@ export function buildDcgan(shape: ImageShape, params: ConvParams, conditional: b
       gammaInitializer: tf.initializers.randomNormal({ mean: 1, stddev: 0.02, seed: initSeeds.next() }),
     });
   const filtersAt = (level: number) => params.baseFilters * 2 ** level;
-  // The class embeddings start N(0, 1), not N(0, 0.02): the label must weigh about as much as the
-  // N(0, 1) noise it joins in G and the [-1, 1] pixels beside its plane in D, or neither learns to use it.
+  // G's class embedding starts N(0, 1), not N(0, 0.02): the label must weigh about as much as the
+  // N(0, 1) noise it joins, or G learns to ignore it. Wider than one dim per class (as in the MLP
+  // preset) it outweighed the noise here and each class collapsed to one image.
   const embed = (outputDim: number, name: string) =>
     tf.layers.embedding({
       inputDim: shape.classes,
@@ -54,7 +55,7 @@ export function buildDcgan(shape: ImageShape, params: ConvParams, conditional: b
   const gLabel = conditional ? tf.input({ shape: [1], name: 'class' }) : null;
   let g: tf.SymbolicTensor = z;
   if (gLabel) {
-    const e = tf.layers.flatten({ name: 'g_class_flat' }).apply(embed(classEmbeddingSize(shape.classes), 'g_class_embedding').apply(gLabel)) as tf.SymbolicTensor;
+    const e = tf.layers.flatten({ name: 'g_class_flat' }).apply(embed(shape.classes, 'g_class_embedding').apply(gLabel)) as tf.SymbolicTensor;
     g = tf.layers.concatenate({ name: 'g_join' }).apply([z, e]) as tf.SymbolicTensor;
   }
   const f0 = filtersAt(layers - 1);
@@ -79,8 +80,18 @@ export function buildDcgan(shape: ImageShape, params: ConvParams, conditional: b
   const dLabel = conditional ? tf.input({ shape: [1], name: 'class' }) : null;
   let d: tf.SymbolicTensor = x;
   if (dLabel) {
-    let plane = tf.layers.flatten({ name: 'd_class_flat' }).apply(embed(shape.height * shape.width, 'd_class_embedding').apply(dLabel)) as tf.SymbolicTensor;
-    plane = tf.layers.reshape({ targetShape: [shape.height, shape.width, 1], name: 'd_class_plane' }).apply(plane) as tf.SymbolicTensor;
+    // One constant plane per class, 1 for the asked class and 0 elsewhere (the one-hot label filled
+    // over the image, as common cDCGAN code does): every position of D's first layer sees the label,
+    // where a learned H*W pattern had to be decoded by the convolutions first.
+    const oneHot = tf.layers.embedding({
+      inputDim: shape.classes,
+      outputDim: shape.classes,
+      embeddingsInitializer: tf.initializers.identity({ gain: 1 }),
+      trainable: false,
+      name: 'd_class_onehot',
+    }).apply(dLabel) as tf.SymbolicTensor;
+    let plane = tf.layers.reshape({ targetShape: [1, 1, shape.classes], name: 'd_class_pixel' }).apply(oneHot) as tf.SymbolicTensor;
+    plane = tf.layers.upSampling2d({ size: [shape.height, shape.width], name: 'd_class_planes' }).apply(plane) as tf.SymbolicTensor;
     d = tf.layers.concatenate({ name: 'd_join' }).apply([x, plane]) as tf.SymbolicTensor;
   }
   for (let i = 0; i < layers; i++) {

@@ -20,7 +20,7 @@ export interface GanModels {
 }
 
 /**
- * Width of the learned class embeddings of the conditional presets: 50, the label units of Mirza &
+ * Width of the learned class embeddings of the cgan preset: 50, the label units of Mirza &
  * Osindero's discriminator, or one per class where there are more. Narrower (one dim per class,
  * 4 for shapes) the label was a sliver beside 100 noise dims and hundreds of pixels, and neither
  * network learned to use it.
