@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ConvParams } from '../../../shared/presets.js';
 import type { GanModels, ImageShape } from './imageShape.js';
+import { generatorInput } from './classInput.js';
 import type { InitSeeds } from './seeds.js';
 
 /**
@@ -39,25 +40,11 @@ export function buildDcgan(shape: ImageShape, params: ConvParams, conditional: b
       gammaInitializer: tf.initializers.randomNormal({ mean: 1, stddev: 0.02, seed: initSeeds.next() }),
     });
   const filtersAt = (level: number) => params.baseFilters * 2 ** level;
-  // G's class embedding starts N(0, 1), not N(0, 0.02): the label must weigh about as much as the
-  // N(0, 1) noise it joins, or G learns to ignore it. Wider than one dim per class (as in the MLP
-  // preset) it outweighed the noise here and each class collapsed to one image.
-  const embed = (outputDim: number, name: string) =>
-    tf.layers.embedding({
-      inputDim: shape.classes,
-      outputDim,
-      name,
-      embeddingsInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 1, seed: initSeeds.next() }),
-    });
 
-  // Generator
-  const z = tf.input({ shape: [params.noiseSize], name: 'noise' });
-  const gLabel = conditional ? tf.input({ shape: [1], name: 'class' }) : null;
-  let g: tf.SymbolicTensor = z;
-  if (gLabel) {
-    const e = tf.layers.flatten({ name: 'g_class_flat' }).apply(embed(shape.classes, 'g_class_embedding').apply(gLabel)) as tf.SymbolicTensor;
-    g = tf.layers.concatenate({ name: 'g_join' }).apply([z, e]) as tf.SymbolicTensor;
-  }
+  // Generator. Its class embedding is one dim per class: wider (as in the MLP preset) it
+  // outweighed the noise here and each class collapsed to one image.
+  const { inputs: gInputs, joined } = generatorInput(params.noiseSize, conditional ? { classes: shape.classes, dims: shape.classes } : null, initSeeds);
+  let g = joined;
   const f0 = filtersAt(layers - 1);
   g = tf.layers.dense({ units: start * start * f0, useBias: false, kernelInitializer: init(), name: 'g_project' }).apply(g) as tf.SymbolicTensor;
   g = batchNorm('g_bn0').apply(g) as tf.SymbolicTensor;
@@ -73,7 +60,7 @@ export function buildDcgan(shape: ImageShape, params: ConvParams, conditional: b
   const image = tf.layers
     .conv2dTranspose({ filters: shape.channels, kernelSize: 4, strides: 2, padding: 'same', activation: 'tanh', kernelInitializer: init(), name: 'g_image' })
     .apply(g) as tf.SymbolicTensor;
-  const generator = tf.model({ inputs: gLabel ? [z, gLabel] : [z], outputs: image, name: 'generator' });
+  const generator = tf.model({ inputs: gInputs, outputs: image, name: 'generator' });
 
   // Discriminator
   const x = tf.input({ shape: [shape.height, shape.width, shape.channels], name: 'image' });

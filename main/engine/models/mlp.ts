@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { MlpParams } from '../../../shared/presets.js';
 import type { GanModels, ImageShape } from './imageShape.js';
 import { classEmbeddingSize } from './imageShape.js';
+import { embedClass, generatorInput } from './classInput.js';
 import { SeededDropout } from './seededDropout.js';
 import type { InitSeeds, StepSeeds } from './seeds.js';
 
@@ -30,22 +31,9 @@ export function buildMlpGan(
       kernelInitializer: tf.initializers.glorotUniform({ seed: initSeeds.next() }),
     });
   const labelDims = classEmbeddingSize(shape.classes);
-  const embed = (name: string) =>
-    tf.layers.embedding({
-      inputDim: shape.classes,
-      outputDim: labelDims,
-      name,
-      embeddingsInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 1, seed: initSeeds.next() }),
-    });
-
   // Generator
-  const z = tf.input({ shape: [params.noiseSize], name: 'noise' });
-  const gLabel = conditional ? tf.input({ shape: [1], name: 'class' }) : null;
-  let g: tf.SymbolicTensor = z;
-  if (gLabel) {
-    const e = tf.layers.flatten({ name: 'g_class_flat' }).apply(embed('g_class_embedding').apply(gLabel)) as tf.SymbolicTensor;
-    g = tf.layers.concatenate({ name: 'g_join' }).apply([z, e]) as tf.SymbolicTensor;
-  }
+  const { inputs: gInputs, joined } = generatorInput(params.noiseSize, conditional ? { classes: shape.classes, dims: labelDims } : null, initSeeds);
+  let g = joined;
   params.hiddenUnits.forEach((units, i) => {
     g = dense(units, `g_dense${i + 1}`).apply(g) as tf.SymbolicTensor;
     g = tf.layers.leakyReLU({ alpha: params.leak, name: `g_lrelu${i + 1}` }).apply(g) as tf.SymbolicTensor;
@@ -54,14 +42,14 @@ export function buildMlpGan(
   const image = tf.layers
     .reshape({ targetShape: [shape.height, shape.width, shape.channels], name: 'g_image' })
     .apply(g) as tf.SymbolicTensor;
-  const generator = tf.model({ inputs: gLabel ? [z, gLabel] : [z], outputs: image, name: 'generator' });
+  const generator = tf.model({ inputs: gInputs, outputs: image, name: 'generator' });
 
   // Discriminator
   const x = tf.input({ shape: [shape.height, shape.width, shape.channels], name: 'image' });
   const dLabel = conditional ? tf.input({ shape: [1], name: 'class' }) : null;
   let d = tf.layers.flatten({ name: 'd_flat' }).apply(x) as tf.SymbolicTensor;
   if (dLabel) {
-    const e = tf.layers.flatten({ name: 'd_class_flat' }).apply(embed('d_class_embedding').apply(dLabel)) as tf.SymbolicTensor;
+    const e = embedClass(dLabel, shape.classes, labelDims, 'd', initSeeds);
     d = tf.layers.concatenate({ name: 'd_join' }).apply([d, e]) as tf.SymbolicTensor;
   }
   [...params.hiddenUnits].reverse().forEach((units, i) => {
