@@ -16,11 +16,11 @@ import { projectLayout } from './project/layout.js';
 import { listRuns } from './project/runs.js';
 import { readRunQuality } from './engine/quality/runQualityFile.js';
 import { writeProjectFile } from './project/project.js';
-import { checkpointSamples } from './studio/checkpointImages.js';
-import { datasetPreview } from './studio/datasetPreview.js';
-import { runMetrics } from './studio/runMetrics.js';
-import type { Studio } from './studio/studio.js';
-import { tryBuiltin } from './studio/tryBuiltin.js';
+import { checkpointSamples } from './services/checkpointImages.js';
+import { datasetPreview } from './services/datasetPreview.js';
+import { runMetrics } from './services/runMetrics.js';
+import type { Studio } from './services/studio.js';
+import { tryBuiltin } from './services/tryBuiltin.js';
 
 type Handler<C extends Channel> = (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>>;
 export type HandlerTable = { [C in Channel]: Handler<C> };

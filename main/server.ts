@@ -14,8 +14,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { decodeMessage, encodeMessage, type ServerMessage } from '../shared/wire.js';
 import { callChannel, handlersFor, type HandlerTable } from './ipc.js';
-import type { Studio } from './studio/studio.js';
-import type { EventSink } from './studio/events.js';
+import type { Studio } from './services/studio.js';
+import type { EventSink } from './services/events.js';
 
 export interface WebServerOptions {
   studio: Studio;

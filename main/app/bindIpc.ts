@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { channels } from '../../shared/contract.js';
 import { fail } from '../../shared/result.js';
 import { callChannel, handlersFor } from '../ipc.js';
-import type { Studio } from '../studio/studio.js';
+import type { Studio } from '../services/studio.js';
 
 /**
  * Binds the contract to Electron IPC: one `studio:<channel>` handler per channel, all going

@@ -1,7 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { TrainingCommand, TrainingEvent, TrainingRequest } from '../../../shared/training.js';
+import { workerEntry } from '../workerEntry.js';
 
 export interface TrainingHandle {
   pause(): void;
@@ -18,10 +17,7 @@ export interface TrainingHandle {
  * training process becomes a `failed` event with the reason, never an exception here.
  */
 export function startTraining(request: TrainingRequest, onEvent: (event: TrainingEvent) => void, env: NodeJS.ProcessEnv = process.env): TrainingHandle {
-  // Run the .ts entry under tsx in development and tests, the compiled .js otherwise.
-  const self = fileURLToPath(import.meta.url);
-  const entry = self.slice(0, -extname(self).length).replace(/startTraining$/, 'trainingProcess') + extname(self);
-  const child: ChildProcess = fork(entry, [], {
+  const child: ChildProcess = fork(workerEntry(new URL('./trainingProcess.js', import.meta.url)), [], {
     serialization: 'advanced',
     env,
     execArgv: process.execArgv,
