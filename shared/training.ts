@@ -15,6 +15,9 @@ export interface BackendInfo {
   notes: string[];
 }
 
+/** Checkpoint retention by default: the latest, the best and every 5th checkpoint are kept. */
+export const DEFAULT_KEEP_EVERY = 5;
+
 /** How long to train and how often to report; hyperparameters live in the preset params. */
 export const trainOptionsSchema = z
   .object({
@@ -27,6 +30,8 @@ export const trainOptionsSchema = z
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
     /** Checkpoint every N steps as well as at each epoch end; 0 = per epoch only. */
     checkpointEverySteps: z.number().int().min(0).default(0),
+    /** Checkpoints kept: the latest, the best, and every Nth (steps that are multiples of N checkpoint intervals); 0 keeps all. */
+    keepEvery: z.number().int().min(0).max(1_000_000).default(DEFAULT_KEEP_EVERY),
     /** Milliseconds between sample grids. */
     sampleIntervalMs: z.number().int().min(100).default(2000),
     /** Milliseconds between metric events (at most ~10 a second). */
@@ -85,8 +90,11 @@ export interface RunInfo {
   stepsPerEpoch: number;
   createdAt: string;
   backend?: BackendName;
-  status: 'running' | 'paused' | 'stopped' | 'completed' | 'failed';
+  /** 'interrupted': the training process ended without stopping (killed, crashed, disk full); resumable. */
+  status: 'running' | 'paused' | 'stopped' | 'completed' | 'failed' | 'interrupted';
   message?: string;
+  /** The training process while the run is running or paused, to tell a live run from an interrupted one. */
+  writer?: { pid: number; host: string; started?: string };
   /** Set when this run was branched from an earlier checkpoint of another run. */
   parent?: { runId: string; checkpointId: string };
 }

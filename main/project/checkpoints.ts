@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { CHECKPOINT_FORMAT_VERSION, checkpointFileSchema, type CheckpointFile } from '../../shared/checkpoint.js';
 import type { CheckpointInfo } from '../../shared/training.js';
 import { parseVersioned } from '../../shared/validation.js';
+import { parseLeftover } from './leftovers.js';
 
 /** Reads runs/<id>/checkpoints/<id>/checkpoint.json (the description; the tensors are the engine's). */
 export async function readCheckpointFile(dir: string): Promise<CheckpointFile> {
@@ -19,7 +20,7 @@ export async function readCheckpointFile(dir: string): Promise<CheckpointFile> {
 export async function listCheckpoints(checkpointsDir: string): Promise<CheckpointInfo[]> {
   let names: string[];
   try {
-    names = (await readdir(checkpointsDir)).filter((n) => !n.startsWith('.')).sort();
+    names = (await readdir(checkpointsDir)).filter((n) => !n.startsWith('.') && !parseLeftover(n)).sort();
   } catch {
     return [];
   }

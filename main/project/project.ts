@@ -1,9 +1,9 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { PROJECT_FORMAT, PROJECT_FORMAT_VERSION, projectFileSchema, type ProjectFile, type ProjectSummary } from '../../shared/project.js';
 import { parseVersioned } from '../../shared/validation.js';
 import { checkManifest } from '../data/datasetCache.js';
-import { writeJsonAtomic } from './atomicWrite.js';
+import { readableDir, writeJsonAtomic } from './atomicWrite.js';
 import { projectLayout } from './layout.js';
 import { listRuns } from './runs.js';
 
@@ -44,7 +44,7 @@ export async function openProject(dir: string): Promise<ProjectSummary> {
     if (error.code === 'ENOENT') throw new Error(`${path} is not a GAN Studio project (no project.json)`);
     throw error;
   });
-  const dataset = await readFile(projectLayout(path).manifest, 'utf8').then(
+  const dataset = await readFile(join(await readableDir(projectLayout(path).datasetDir), 'manifest.json'), 'utf8').then(
     (text) => checkManifest(JSON.parse(text)),
     (error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return null;

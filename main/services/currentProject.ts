@@ -2,6 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { ProjectSummary } from '../../shared/project.js';
 import { ensureProject, openProject } from '../project/project.js';
+import { tidyIfFree } from '../project/tidy.js';
 import type { StudioEvents } from './events.js';
 import type { RecentProjects } from './recentProjects.js';
 import type { SettingsFile } from './settings.js';
@@ -30,8 +31,15 @@ export class CurrentProject {
     return this.dir ? openProject(this.dir) : null;
   }
 
+  /**
+   * Opens a project, first putting it in order after any process killed in it (unless another
+   * process is writing to it now): see tidyProject.
+   */
   async open(path: string): Promise<ProjectSummary> {
-    const summary = await openProject(path);
+    const checked = await openProject(path);
+    const tidied = await tidyIfFree(checked.path);
+    for (const line of tidied?.actions ?? []) console.log(`${checked.project.name}: ${line}`);
+    const summary = tidied && (tidied.actions.length || tidied.interrupted.length) ? await openProject(checked.path) : checked;
     await this.become(summary);
     return summary;
   }

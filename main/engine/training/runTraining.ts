@@ -1,12 +1,15 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunInfo, StepMetrics, TrainingEvent, TrainingRequest } from '../../../shared/training.js';
 import { isLabelled } from '../../../shared/dataset.js';
 import { openDataset } from '../../data/datasetCache.js';
-import { removeStaleStaging } from '../../project/atomicWrite.js';
 import { projectLayout } from '../../project/layout.js';
 import { MetricsLog } from '../../project/metricsLog.js';
 import { writeRunInfo } from '../../project/runs.js';
+import { lockProject, type ProjectLock } from '../../project/lock.js';
+import { thisProcess } from '../../project/processes.js';
+import { pruneCheckpoints } from '../../project/retention.js';
+import { tidyProject } from '../../project/tidy.js';
 import { initBackend } from '../backend/initBackend.js';
 import { restoreCheckpoint, saveCheckpoint } from '../checkpoint/checkpoint.js';
 import { listCheckpoints } from '../../project/checkpoints.js';
@@ -14,6 +17,7 @@ import { RunQuality } from '../quality/runQuality.js';
 import { planRun } from './resolveRun.js';
 import { Trainer, type StepLosses } from './trainer.js';
 import { RateMeter } from './rateMeter.js';
+import { explainFailure } from './failureMessage.js';
 
 /** What the caller can do to a run while it trains; checked between steps. */
 export interface RunControl {
@@ -29,33 +33,46 @@ export const alwaysRunning: RunControl = { paused: false, stopRequested: false, 
  * Trains one run to its end, emitting typed events: metrics at most every `metricsIntervalMs`,
  * sample grids every `sampleIntervalMs`, a checkpoint at step 0, at each epoch end (and every
  * `checkpointEverySteps`) and on stop. A NaN/Inf loss ends the run as failed and keeps the last
- * good checkpoint. Never throws: failures are reported as a `failed` event.
+ * good checkpoint. Never throws: failures are reported as a `failed` event. The project's writer
+ * lock is held from before the run id is picked until the final event, so a second writer is
+ * refused with the holder named.
  */
 export async function runTraining(request: TrainingRequest, emit: (event: TrainingEvent) => void, control: RunControl = alwaysRunning): Promise<TrainingEvent> {
   let step = 0;
   let info: RunInfo | undefined;
   let runDir = '';
+  /** A new run's folder, removed again when the run fails before it starts. */
+  let claimedDir = '';
+  let lock: ProjectLock | undefined;
+  let lastCheckpointStep = -1;
   const finish = async (event: TrainingEvent & { type: 'finished' | 'failed' }) => {
     if (info && runDir) {
-      info = { ...info, status: event.type === 'failed' ? 'failed' : event.reason, message: event.type === 'failed' ? event.message : undefined };
+      info = { ...info, status: event.type === 'failed' ? 'failed' : event.reason, message: event.type === 'failed' ? event.message : undefined, writer: undefined };
       await writeRunInfo(runDir, info).catch(() => {});
+    } else if (claimedDir) {
+      await rm(claimedDir, { recursive: true, force: true }).catch(() => {});
     }
+    // Before the final event: whoever hears it may start the next writer at once.
+    await lock?.release();
     emit(event);
     return event;
   };
   let trainer: Trainer | undefined;
   let quality: RunQuality | undefined;
   try {
+    lock = await lockProject(request.projectDir, 'training');
+    await tidyProject(request.projectDir);
     const plan = await planRun(request);
     info = plan.info;
+    if (!plan.continues) claimedDir = projectLayout(request.projectDir).run(info.id).dir;
     const { options } = plan;
     const backend = await initBackend(options.backend);
     const dataset = await openDataset(request.projectDir);
     const layout = projectLayout(request.projectDir);
     const run = layout.run(info.id);
-    runDir = run.dir;
+    // A continued run's run.json says how it ended even when it fails before its first step.
+    if (plan.continues) runDir = run.dir;
     await mkdir(run.checkpointsDir, { recursive: true });
-    await removeStaleStaging(run.checkpointsDir);
     trainer = new Trainer({ preset: options.preset, params: options.params, dataset, seed: options.seed });
     const log = new MetricsLog(run.metrics);
     if (plan.restoreFrom) {
@@ -65,8 +82,9 @@ export async function runTraining(request: TrainingRequest, emit: (event: Traini
     step = trainer.step;
     const stepsPerEpoch = trainer.stepsPerEpoch;
     const totalSteps = Math.min(options.epochs * stepsPerEpoch, options.maxSteps ?? Infinity);
-    info = { ...info, stepsPerEpoch, backend: backend.name, status: 'running' };
+    info = { ...info, stepsPerEpoch, backend: backend.name, status: 'running', writer: thisProcess() };
     await writeRunInfo(run.dir, info);
+    runDir = run.dir;
     emit({
       type: 'started',
       runId: info.id,
@@ -96,7 +114,7 @@ export async function runTraining(request: TrainingRequest, emit: (event: Traini
     }
 
     const classes = isLabelled(dataset.manifest) ? dataset.manifest.classes : [];
-    let lastCheckpointStep = -1;
+    const retention = { keepEvery: options.keepEvery, interval: options.checkpointEverySteps || stepsPerEpoch, measure: options.quality ? options.qualityMeasure : undefined };
     const checkpoint = async (losses?: StepLosses) => {
       const measured = await quality?.measure(trainer!.models, trainer!.step);
       const file = await saveCheckpoint(trainer!, run.checkpointsDir, {
@@ -111,7 +129,9 @@ export async function runTraining(request: TrainingRequest, emit: (event: Traini
       });
       lastCheckpointStep = trainer!.step;
       emit({ type: 'checkpoint', checkpoint: { id: file.id, step: file.step, epoch: file.epoch, createdAt: file.createdAt, quality: file.quality } });
-      return (await quality?.afterCheckpoint(file)) ?? { stopEarly: false };
+      const verdict = (await quality?.afterCheckpoint(file)) ?? { stopEarly: false };
+      await pruneCheckpoints(request.projectDir, info!.id, retention);
+      return verdict;
     };
     if (!plan.restoreFrom) await checkpoint();
     else lastCheckpointStep = step;
@@ -185,10 +205,11 @@ export async function runTraining(request: TrainingRequest, emit: (event: Traini
     emit({ type: 'sample', step, epoch: trainer.epoch, grid: await trainer.sampleGrid() });
     return await finish({ type: 'finished', step, reason: 'completed' });
   } catch (error) {
-    return await finish({ type: 'failed', step, message: error instanceof Error ? error.message : String(error) });
+    return await finish({ type: 'failed', step, message: explainFailure(error, lastCheckpointStep) });
   } finally {
     quality?.dispose();
     trainer?.dispose();
+    await lock?.release();
   }
 }
 

@@ -1,9 +1,15 @@
 /**
  * Entry point of the training process (a forked Node process, so a crash or out-of-memory in
  * training never takes the app down). Speaks TrainingCommand in, TrainingEvent out.
+ *
+ * It stops cleanly, writing a checkpoint at the step it stopped, whichever way it is asked: a
+ * stop command, the parent going away (closed, crashed or killed), or SIGINT/SIGTERM (a terminal
+ * sends Ctrl-C to the whole process group, so this process hears it as well as the command
+ * line). A second signal quits at once: the last complete checkpoint stays, the half-written one
+ * is a leftover the next open removes, and the run shows as interrupted.
  */
 import type { TrainingCommand, TrainingEvent } from '../../../shared/training.js';
-import { runTraining, type RunControl } from './runTraining.js';
+import type { RunControl } from './runTraining.js';
 
 if (!process.send) throw new Error('trainingProcess must be started with an IPC channel (child_process.fork)');
 
@@ -11,6 +17,7 @@ let paused = false;
 let stopRequested = false;
 let wake: (() => void) | null = null;
 let started = false;
+let signals = 0;
 
 const control: RunControl = {
   get paused() {
@@ -22,16 +29,31 @@ const control: RunControl = {
   untilResumed: () => new Promise<void>((resolve) => (wake = resolve)),
 };
 
-const send = (event: TrainingEvent) => process.send!(event);
+const requestStop = () => {
+  stopRequested = true;
+  wake?.();
+};
+
+/** Events go to the parent while it listens; once it has gone they are dropped, never thrown. */
+const send = (event: TrainingEvent, then?: () => void) => {
+  if (!process.connected) return then?.();
+  try {
+    process.send!(event, undefined, {}, () => then?.());
+  } catch {
+    then?.();
+  }
+};
 
 process.on('message', (command: TrainingCommand) => {
   switch (command.type) {
     case 'start':
       if (started) return;
       started = true;
-      void runTraining(command.request, send, control).then(() => {
+      // Loaded here, not at the top: the signal handlers below must be in place before the
+      // second or so TensorFlow.js takes to load, or an early Ctrl-C would kill the process.
+      void import('./runTraining.js').then(({ runTraining }) => runTraining(command.request, (event) => send(event), control)).then(() => {
         // Exit only once the last event has left the pipe.
-        process.send!({ type: 'log', level: 'info', message: 'training process done' } satisfies TrainingEvent, () => process.exit(0));
+        send({ type: 'log', level: 'info', message: 'training process done' }, () => process.exit(0));
       });
       break;
     case 'pause':
@@ -42,14 +64,27 @@ process.on('message', (command: TrainingCommand) => {
       wake?.();
       break;
     case 'stop':
-      stopRequested = true;
-      wake?.();
+      requestStop();
       break;
   }
 });
 
-// The parent went away (app closed or crashed): stop cleanly rather than train on unobserved.
+// The parent went away (app closed, crashed or killed): stop cleanly rather than train on unobserved.
 process.on('disconnect', () => {
-  stopRequested = true;
-  wake?.();
+  requestStop();
+  // Nothing would start the run any more; a process that never started has nothing to keep.
+  if (!started) process.exit(0);
 });
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    signals++;
+    if (signals === 1) return requestStop();
+    // exit handlers release the project lock; 130 is the shell's code for Ctrl-C.
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
+
+// Output to a parent that has gone must not crash the process before its stop checkpoint.
+process.stdout.on('error', () => undefined);
+process.stderr.on('error', () => undefined);
