@@ -66,10 +66,14 @@ export class CurrentProject {
     return null;
   }
 
-  /** Reopens the project of the last session; quietly none when it has gone. */
+  /**
+   * Reopens the project of the last session; quietly none when it has gone. Only a project the user
+   * opened (one on the recent list) is reopened, whatever the settings file says.
+   */
   async restoreLast(): Promise<ProjectSummary | null> {
     const { lastProject } = await this.deps.settings.read();
     if (!lastProject) return null;
+    if (!(await this.deps.recent.list()).some((p) => p.path === lastProject)) return null;
     try {
       return await this.open(lastProject);
     } catch (error) {
