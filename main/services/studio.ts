@@ -23,7 +23,7 @@ export interface StudioOptions {
   access: PathAccess;
   /** A native folder dialog; absent in web mode. Resolves null when the user cancels. */
   chooseFolder?: (purpose: FolderPurpose) => Promise<string | null>;
-  /** Replaces the training process in tests of the handlers. */
+  /** How training is started: a forked process by default; the desktop app uses a utility process, tests a fake. */
   startTraining?: typeof startTraining;
 }
 

@@ -11,7 +11,13 @@
 import type { TrainingCommand, TrainingEvent } from '../../../shared/training.js';
 import type { RunControl } from './runTraining.js';
 
-if (!process.send) throw new Error('trainingProcess must be started with an IPC channel (child_process.fork)');
+/** An Electron utility process talks through parentPort; a forked Node process through its IPC channel. */
+interface ParentPort {
+  on(event: 'message', listener: (message: { data: unknown }) => void): void;
+  postMessage(message: unknown): void;
+}
+const parentPort = (process as { parentPort?: ParentPort }).parentPort;
+if (!parentPort && !process.send) throw new Error('trainingProcess must be started with an IPC channel (child_process.fork or utilityProcess.fork)');
 
 let paused = false;
 let stopRequested = false;
@@ -36,15 +42,19 @@ const requestStop = () => {
 
 /** Events go to the parent while it listens; once it has gone they are dropped, never thrown. */
 const send = (event: TrainingEvent, then?: () => void) => {
-  if (!process.connected) return then?.();
   try {
+    if (parentPort) {
+      parentPort.postMessage(event);
+      return then?.();
+    }
+    if (!process.connected) return then?.();
     process.send!(event, undefined, {}, () => then?.());
   } catch {
     then?.();
   }
 };
 
-process.on('message', (command: TrainingCommand) => {
+const onCommand = (command: TrainingCommand) => {
   switch (command.type) {
     case 'start':
       if (started) return;
@@ -67,7 +77,9 @@ process.on('message', (command: TrainingCommand) => {
       requestStop();
       break;
   }
-});
+};
+if (parentPort) parentPort.on('message', ({ data }) => onCommand(data as TrainingCommand));
+else process.on('message', onCommand);
 
 // The parent went away (app closed, crashed or killed): stop cleanly rather than train on unobserved.
 process.on('disconnect', () => {
