@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { builtinDatasetIds, channelModes, importOptionsSchema, type DatasetManifest, type ImportProgress } from './dataset.js';
 import { exportFormatIdSchema, exportOptionsSchema, type ExportFormatInfo, type ExportProgress, type ExportResult } from './export.js';
-import { presetIdSchema } from './presets.js';
+import { presetIdSchema, presetParamSchemas, type PresetId } from './presets.js';
 import type { ProjectSummary, RunSummary } from './project.js';
 import type { CheckpointEvaluation, RunQualityFile } from './quality.js';
 import type { Result } from './result.js';
@@ -21,6 +21,19 @@ const folderId = z
   .string()
   .max(200)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a run or checkpoint id such as run-001 or step-00000100');
+
+/** Checks raw preset params against their preset's schema, so a bad field is named before any work starts. */
+function checkPresetParams(value: { preset: PresetId; params: Record<string, unknown> }, ctx: z.RefinementCtx): void {
+  const parsed = presetParamSchemas[value.preset].safeParse(value.params);
+  if (parsed.success) return;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: ['params', ...issue.path] });
+}
+
+/** A preset and its params as the window sends them (defaults not filled in). */
+const presetChoice = z
+  .object({ preset: presetIdSchema, params: z.record(z.string(), z.unknown()).default({}) })
+  .strict()
+  .superRefine(checkPresetParams);
 
 export const folderPurposes = ['import', 'openProject', 'newProject', 'export'] as const;
 export type FolderPurpose = (typeof folderPurposes)[number];
@@ -69,12 +82,12 @@ export const requestSchemas = {
   getImportState: empty,
   getDatasetPreview: z.object({ perRow: z.number().int().min(1).max(32).default(8), rows: z.number().int().min(1).max(16).default(4) }).strict(),
 
-  describeModel: z.object({ preset: presetIdSchema, params: z.record(z.string(), z.unknown()).default({}) }).strict(),
-  savePresetChoice: z.object({ preset: presetIdSchema, params: z.record(z.string(), z.unknown()).default({}) }).strict(),
+  describeModel: presetChoice,
+  savePresetChoice: presetChoice,
 
   startTraining: z
     .object({
-      options: trainOptionsSchema,
+      options: trainOptionsSchema.superRefine(checkPresetParams),
       resume: z.object({ runId: folderId.optional(), checkpointId: folderId.optional() }).strict().optional(),
     })
     .strict(),

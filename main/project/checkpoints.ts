@@ -1,7 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CHECKPOINT_FORMAT_VERSION, checkpointFileSchema, type CheckpointFile } from '../../shared/checkpoint.js';
-import type { CheckpointInfo } from '../../shared/training.js';
+import { CHECKPOINT_FORMAT_VERSION, checkpointFileSchema, type CheckpointFile, type CheckpointInfo } from '../../shared/checkpoint.js';
 import { parseVersioned } from '../../shared/validation.js';
 
 /** Reads runs/<id>/checkpoints/<id>/checkpoint.json (the description; the tensors are the engine's). */

@@ -12,18 +12,9 @@ import { restoreCheckpoint, saveCheckpoint } from '../checkpoint/checkpoint.js';
 import { listCheckpoints } from '../../project/checkpoints.js';
 import { RunQuality } from '../quality/runQuality.js';
 import { planRun } from './resolveRun.js';
+import { alwaysRunning, type RunControl } from './runControl.js';
 import { Trainer, type StepLosses } from './trainer.js';
 import { RateMeter } from './rateMeter.js';
-
-/** What the caller can do to a run while it trains; checked between steps. */
-export interface RunControl {
-  readonly paused: boolean;
-  readonly stopRequested: boolean;
-  /** Resolves when the run is no longer paused (or a stop was requested). */
-  untilResumed(): Promise<void>;
-}
-
-export const alwaysRunning: RunControl = { paused: false, stopRequested: false, untilResumed: async () => {} };
 
 /**
  * Trains one run to its end, emitting typed events: metrics at most every `metricsIntervalMs`,

@@ -3,7 +3,8 @@
  * training never takes the app down). Speaks TrainingCommand in, TrainingEvent out.
  */
 import type { TrainingCommand, TrainingEvent } from '../../../shared/training.js';
-import { runTraining, type RunControl } from './runTraining.js';
+import type { RunControl } from './runControl.js';
+import { runTraining } from './runTraining.js';
 
 if (!process.send) throw new Error('trainingProcess must be started with an IPC channel (child_process.fork)');
 

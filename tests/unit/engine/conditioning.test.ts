@@ -101,6 +101,6 @@ for (const { preset, params } of cases) {
 function classIgnoring(models: GanModels): tf.LayersModel {
   const { generator } = models;
   return {
-    predict: (inputs: tf.Tensor[], config?: tf.ModelPredictArgs) => generator.predict([inputs[0], tf.zerosLike(inputs[1])], config),
+    predict: (inputs: tf.Tensor[], config?: tf.ModelPredictConfig) => generator.predict([inputs[0], tf.zerosLike(inputs[1])], config),
   } as unknown as tf.LayersModel;
 }

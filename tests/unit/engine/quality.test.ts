@@ -21,7 +21,8 @@ import { evaluateCheckpoint } from '../../../main/engine/quality/evaluateCheckpo
 import { openFeatureSpace, type FeatureSpace } from '../../../main/engine/quality/featureSpace.js';
 import { measureSamples } from '../../../main/engine/quality/measureSamples.js';
 import { readRunQuality } from '../../../main/engine/quality/runQualityFile.js';
-import { runTraining, type RunControl } from '../../../main/engine/training/runTraining.js';
+import type { RunControl } from '../../../main/engine/training/runControl.js';
+import { runTraining } from '../../../main/engine/training/runTraining.js';
 import { projectLayout } from '../../../main/project/layout.js';
 import { ensureProject } from '../../../main/project/project.js';
 
