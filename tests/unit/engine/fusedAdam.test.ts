@@ -33,8 +33,8 @@ async function compare(backend: 'wasm' | undefined) {
   const fused = new FusedAdam(0.01, 0.5, 0.999);
   const before = tf.memory().numTensors;
   for (let step = 0; step < 12; step++) {
-    tf.dispose(stock.minimize(loss(a, step), false, a));
-    tf.dispose(fused.minimize(loss(b, step), false, b));
+    stock.minimize(loss(a, step), false, a);
+    fused.minimize(loss(b, step), false, b);
     // After the first step: tfjs's Adam holds a first and second moment per weight (6), the fused one two flat ones.
     assert.equal(tf.memory().numTensors, before + 6 + 2, `tensors held after step ${step + 1}`);
   }
@@ -51,8 +51,8 @@ async function compare(backend: 'wasm' | undefined) {
   await resumedStock.setWeights(stockSaved);
   await resumedFused.setWeights(saved);
   for (let step = 12; step < 16; step++) {
-    tf.dispose(resumedStock.minimize(loss(a, step), false, a));
-    tf.dispose(resumedFused.minimize(loss(b, step), false, b));
+    resumedStock.minimize(loss(a, step), false, a);
+    resumedFused.minimize(loss(b, step), false, b);
   }
   assert.deepEqual(values(b), values(a), 'after resuming both from the saved state, still equal');
   for (const o of [stock, fused, resumedStock, resumedFused]) o.dispose();
