@@ -44,7 +44,7 @@ export async function initBackend(requested?: BackendName): Promise<BackendInfo>
   const notes: string[] = [];
   for (const name of candidates) {
     try {
-      const loaded = await loaders[name]();
+      const loaded = await loaders[name](Boolean(wanted));
       if (loaded.note) notes.push(loaded.note);
       active = { name, label: loaded.label, device: loaded.device, notes, ...(loaded.tensorflowVersion ? { tensorflowVersion: loaded.tensorflowVersion } : {}) };
       return active;
@@ -68,10 +68,22 @@ interface Loaded {
   note?: string;
 }
 
-const loaders: Record<BackendName, () => Promise<Loaded>> = {
-  async gpu() {
+const loaders: Record<BackendName, (asked: boolean) => Promise<Loaded>> = {
+  async gpu(asked) {
     const noDriver = nvidiaDriverMissing();
     if (noDriver) throw new BackendUnavailable(noDriver, 'the GPU backend needs an NVIDIA GPU with its driver; training uses the CPU');
+    if (!asked) {
+      // A loaded TensorFlow cannot be unloaded: when choosing, ask a probe process first whether the
+      // GPU package finds a GPU, so that one which would fall back to the CPU does not shut out the
+      // (newer, faster) native CPU package.
+      const { probeBackend } = await import('./native/probeNative.js');
+      const probe = await probeBackend('gpu');
+      if (!probe.ok) throw new BackendUnavailable(probe.reason, probe.fix ?? 'run npx gan-studio backends for details');
+      if (probe.info.device !== 'gpu') {
+        const runtime = describeNativeRuntime({ variant: 'gpu', tensorflowVersion: probe.tensorflowVersion, usingGpu: false, missingLibraries: probe.missingLibraries });
+        throw new BackendUnavailable(runtime.reason ?? 'no usable GPU', runtime.fix ?? '');
+      }
+    }
     return loadNative('gpu');
   },
   native: () => loadNative('cpu'),
