@@ -123,6 +123,9 @@ export interface TrainingRequest {
   resume?: { runId?: string; checkpointId?: string };
 }
 
+/** Messages from the training process to its caller: its events, then `ended` once the last one is sent (it exits next). */
+export type TrainingProcessMessage = TrainingEvent | { type: 'ended' };
+
 /** Messages from a caller to the training process. */
 export type TrainingCommand =
   | { type: 'start'; request: TrainingRequest }
