@@ -5,13 +5,10 @@ import type { CheckpointEvaluation } from '../../../shared/quality.js';
 import type { TensorJobOf } from '../../../shared/tensorJobs.js';
 import type { BackendName, SampleGrid } from '../../../shared/training.js';
 import { initBackend } from '../backend/initBackend.js';
-import { openGenerator } from '../checkpoint/openGenerator.js';
 import { exportCheckpoint } from '../export/index.js';
 import { evaluateCheckpoint } from '../quality/evaluateCheckpoint.js';
 import { buildModels, resolveParams } from '../models/buildModels.js';
-import { generatePixels } from '../samples/generate.js';
-import { composeGrid } from '../samples/grid.js';
-import { fixedNoise } from '../training/trainer.js';
+import { sampleCheckpointGrid } from '../samples/sampleGrid.js';
 
 let fastest: Promise<BackendName> | null = null;
 
@@ -52,15 +49,7 @@ export async function describeModel(job: TensorJobOf<'describe'>): Promise<Model
 /** A fresh grid from a checkpoint's generator, laid out like the training preview (a row per class when conditional). */
 export async function sampleCheckpoint(job: TensorJobOf<'sample'>): Promise<SampleGrid> {
   await useFastest();
-  const { models } = await openGenerator(job.checkpointDir);
-  const { noise, classes, rows, cols } = fixedNoise(models, job.seed);
-  try {
-    const pixels = await generatePixels(models, noise, classes);
-    return composeGrid(pixels, models.shape, rows, cols);
-  } finally {
-    tf.dispose([noise, ...(classes ? [classes] : [])]);
-    models.generator.dispose();
-  }
+  return sampleCheckpointGrid(job.checkpointDir, job.seed);
 }
 
 /** An export of a checkpoint's generator (engine/export), reporting progress and stopping on `signal`. */
