@@ -7,6 +7,7 @@ import { requestSchemas, type Channel, type ParsedRequestOf, type ResponseOf } f
 import { exportFormats } from '../shared/export.js';
 import { fail, ok, type Result } from '../shared/result.js';
 import { describeIssues } from '../shared/validation.js';
+import { backendReport } from './services/backends.js';
 import { importBuiltin, importFolder, previewDataset } from './services/datasets.js';
 import { exportCheckpoint } from './services/exports.js';
 import { describeModel } from './services/models.js';
@@ -28,6 +29,7 @@ export function handlersFor(studio: Studio): HandlerTable {
     getSettings: () => studio.settings.read(),
     saveSettings: (patch) => studio.settings.update(patch),
     listRecentProjects: () => studio.recent.list(),
+    getBackendReport: ({ refresh }) => backendReport(refresh),
     chooseFolder: ({ purpose }) => studio.chooseFolder(purpose),
 
     getProject: () => project.summary(),

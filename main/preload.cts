@@ -24,6 +24,7 @@ const studio: StudioApi = {
   getSettings: invoke('getSettings'),
   saveSettings: invoke('saveSettings'),
   listRecentProjects: invoke('listRecentProjects'),
+  getBackendReport: invoke('getBackendReport'),
   chooseFolder: invoke('chooseFolder'),
   getProject: invoke('getProject'),
   createProject: invoke('createProject'),

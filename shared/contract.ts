@@ -5,6 +5,7 @@
  * `StudioApi` below. Adding a feature means adding a line here first.
  */
 import { z } from 'zod';
+import type { BackendReport } from './backends.js';
 import { builtinDatasetIds, channelModes, importOptionsSchema, type DatasetManifest, type ImportProgress } from './dataset.js';
 import { exportFormatIdSchema, exportOptionsSchema, type ExportFormatInfo, type ExportProgress, type ExportResult } from './export.js';
 import { presetIdSchema, presetParamSchemas, type PresetId } from './presets.js';
@@ -66,6 +67,8 @@ export const requestSchemas = {
   getSettings: empty,
   saveSettings: settingsPatchSchema,
   listRecentProjects: empty,
+  /** Every TensorFlow backend on the machine the services run on: loaded or not, device, reason, fix (probed once, again with refresh). */
+  getBackendReport: z.object({ refresh: z.boolean().default(false) }).strict(),
   /** A native folder dialog (desktop only); the chosen path becomes usable by the other verbs. */
   chooseFolder: z.object({ purpose: z.enum(folderPurposes) }).strict(),
 
@@ -201,6 +204,7 @@ export interface ResponseMap {
   getSettings: Settings;
   saveSettings: Settings;
   listRecentProjects: RecentProject[];
+  getBackendReport: BackendReport;
   chooseFolder: string | null;
   getProject: ProjectSummary | null;
   createProject: ProjectSummary;

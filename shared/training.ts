@@ -12,6 +12,8 @@ export interface BackendInfo {
   /** What the user is told, e.g. "GPU (CUDA, tfjs-node-gpu)" or "CPU (WebAssembly, 2 threads)". */
   label: string;
   device: 'gpu' | 'cpu';
+  /** TensorFlow's own version, for the native backends. */
+  tensorflowVersion?: string;
   /** Why faster backends were passed over, one line each. */
   notes: string[];
 }

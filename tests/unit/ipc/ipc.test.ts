@@ -21,6 +21,7 @@ const malformed: Record<Channel, { payload: unknown; names: string }> = {
   getSettings: { payload: { extra: 1 }, names: 'extra' },
   saveSettings: { payload: { backend: 'quantum' }, names: 'backend' },
   listRecentProjects: { payload: [], names: 'request' },
+  getBackendReport: { payload: { refresh: 'yes' }, names: 'refresh' },
   chooseFolder: { payload: { purpose: 'steal' }, names: 'purpose' },
   getProject: { payload: 'x', names: 'request' },
   createProject: { payload: { path: '' }, names: 'path' },
