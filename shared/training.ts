@@ -116,8 +116,6 @@ export type TrainingEvent =
   /** Feature network progress, mode-collapse alarms and early stops (shared/quality.ts). */
   | QualityEvent;
 
-export type TrainingEventType = TrainingEvent['type'];
-
 /** What to train: a new run, or a resumed one (the latest run and checkpoint unless named). */
 export interface TrainingRequest {
   projectDir: string;

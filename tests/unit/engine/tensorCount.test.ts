@@ -3,9 +3,9 @@ import { after, before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { presetIds } from '../../../shared/presets.js';
 import { openDataset, type Dataset } from '../../../main/data/datasetCache.js';
-import { initBackend } from '../../../main/engine/backend/initBackend.js';
 import { resolveParams } from '../../../main/engine/models/buildModels.js';
 import { Trainer } from '../../../main/engine/training/trainer.js';
+import { useTestBackend } from '../support/testBackend.js';
 import { smallParams, tinyProject } from '../support/tinyProject.js';
 
 /**
@@ -17,7 +17,7 @@ let project: Awaited<ReturnType<typeof tinyProject>>;
 let dataset: Dataset;
 
 before(async () => {
-  await initBackend('wasm');
+  await useTestBackend();
   project = await tinyProject({ size: 16, count: 64 });
   dataset = await openDataset(project.dir);
 });
