@@ -9,6 +9,7 @@ import { mixSeed, seededRandom } from '../../../shared/random.js';
 import { StepSeeds } from '../models/seeds.js';
 import { disposeFixedNoise, drawGrid, fixedNoise, type FixedNoise } from '../samples/sampleGrid.js';
 import { RealBatches } from './batches.js';
+import { FusedAdam } from './fusedAdam.js';
 import { bceWithLogits, meanProbability } from './losses.js';
 
 export interface TrainerConfig {
@@ -62,8 +63,8 @@ export class Trainer {
     const batchSize = Math.min(params.batchSize, dataset.manifest.count);
     this.batches = new RealBatches(dataset, batchSize, seed);
     this.stepsPerEpoch = Math.max(1, Math.floor(this.batches.batchesPerEpoch / params.dStepsPerG));
-    this.optimizerG = tf.train.adam(params.learningRateG, params.beta1, params.beta2);
-    this.optimizerD = tf.train.adam(params.learningRateD, params.beta1, params.beta2);
+    this.optimizerG = new FusedAdam(params.learningRateG, params.beta1, params.beta2);
+    this.optimizerD = new FusedAdam(params.learningRateD, params.beta1, params.beta2);
     // Fixed, ordered variable lists: Adam matches its saved moments to variables by position.
     this.varsG = this.models.generator.trainableWeights.map((w) => w.read() as tf.Variable);
     this.varsD = this.models.discriminator.trainableWeights.map((w) => w.read() as tf.Variable);
