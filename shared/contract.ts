@@ -248,6 +248,15 @@ export interface StudioEventMap {
   folderDropped: { path: string };
 }
 export type StudioEventName = keyof StudioEventMap;
+
+/**
+ * Desktop only, and not a verb of the page: the preload's own message for a folder dropped on the
+ * window, carrying its path (string). Only a real drop has a path, so the main process grants it
+ * like a dialog's choice and answers with the folderDropped event. The sandboxed preload can
+ * require nothing but electron, so it spells the name out, typed as DropMessage.
+ */
+export const DROP_MESSAGE = 'studio:drop';
+export type DropMessage = typeof DROP_MESSAGE;
 export const studioEventNames: StudioEventName[] = ['trainingEvent', 'importProgress', 'exportProgress', 'measureProgress', 'projectChanged', 'menuCommand', 'folderDropped'];
 
 /** The events each channel causes, besides its reply (the rest cause none). */

@@ -116,14 +116,15 @@ export type TrainingEvent =
   /** Feature network progress, mode-collapse alarms and early stops (shared/quality.ts). */
   | QualityEvent;
 
-export type TrainingEventType = TrainingEvent['type'];
-
 /** What to train: a new run, or a resumed one (the latest run and checkpoint unless named). */
 export interface TrainingRequest {
   projectDir: string;
   options: TrainOptions;
   resume?: { runId?: string; checkpointId?: string };
 }
+
+/** Messages from the training process to its caller: its events, then `ended` once the last one is sent (it exits next). */
+export type TrainingProcessMessage = TrainingEvent | { type: 'ended' };
 
 /** Messages from a caller to the training process. */
 export type TrainingCommand =

@@ -25,7 +25,6 @@ export const runLayout = (dir: string) => ({
   checkpoint: (id: string) => join(dir, 'checkpoints', id),
 });
 
-export type ProjectLayout = ReturnType<typeof projectLayout>;
 export type RunLayout = ReturnType<typeof runLayout>;
 
 /** Checkpoint folders are named by step, zero-padded so they sort by name. */

@@ -2,12 +2,12 @@ import type { ParsedRequestOf } from '../../shared/contract.js';
 import type { CheckpointEvaluation, RunQualityFile } from '../../shared/quality.js';
 import type { SampleGrid } from '../../shared/training.js';
 import { readRunQuality } from '../engine/quality/runQualityFile.js';
-import { checkpointSamples as savedGrid } from './checkpointImages.js';
+import { readCheckpointGrid } from '../engine/samples/grid.js';
 import type { Studio } from './studio.js';
 
 /** The sample grid a checkpoint saved when it was written. */
 export function checkpointSamples(studio: Studio, { runId, checkpointId }: ParsedRequestOf<'getCheckpointSamples'>): Promise<SampleGrid> {
-  return savedGrid(studio.project.checkpointDir(runId, checkpointId));
+  return readCheckpointGrid(studio.project.checkpointDir(runId, checkpointId));
 }
 
 /** A fresh grid from a checkpoint's generator at `seed`, drawn in the tensor worker. */
