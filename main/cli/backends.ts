@@ -1,5 +1,6 @@
 import type { BackendReport, NativeSetupProgress, NativeSetupResult, NativeVariant } from '../../shared/backends.js';
 import { backendReport } from '../engine/backend/backendReport.js';
+import { findNativePackage, missingBindingReason, vendorIntoPackage } from '../engine/backend/native/nativePackage.js';
 import { nvidiaDriverMissing } from '../engine/backend/native/nativeRuntime.js';
 import { setupNative } from '../engine/backend/native/setupNative.js';
 import { oneOf, parseCommand } from './args.js';
@@ -7,6 +8,7 @@ import { ProgressBar } from './progressBar.js';
 
 export const backendsUsage = `gan-studio backends [--json]
 gan-studio backends --setup [cpu|gpu] [--force] [--optional]
+gan-studio backends --vendor
 
 Lists every TensorFlow.js backend: whether it loads here, its TensorFlow version, the device it
 computes on, and where it does not load, why and the fix. Training picks the first that loads
@@ -16,10 +18,18 @@ computes on, and where it does not load, why and the fix. Training picks the fir
 if an earlier install built it, else by the package's own download, else from pip's
 tensorflow-cpu wheel with the binding built by node-gyp. Without cpu|gpu it sets up the CPU one,
 and @tensorflow/tfjs-node-gpu too where an NVIDIA driver is loaded. --force rebuilds; --optional reports a failure but exits 0 (WebAssembly keeps working).
-GAN_STUDIO_SKIP_NATIVE_SETUP=1 makes --setup --optional do nothing.`;
+GAN_STUDIO_SKIP_NATIVE_SETUP=1 makes --setup --optional do nothing. --vendor copies the cached
+library into the installed packages, so that an installer (npm run dist) carries it.`;
 
 export async function backendsCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(argv, { json: { type: 'boolean' }, setup: { type: 'boolean' }, force: { type: 'boolean' }, optional: { type: 'boolean' } }, true);
+  const { values, positionals } = parseCommand(argv, { json: { type: 'boolean' }, setup: { type: 'boolean' }, force: { type: 'boolean' }, optional: { type: 'boolean' }, vendor: { type: 'boolean' } }, true);
+  if (values.vendor) {
+    for (const variant of ['cpu', 'gpu'] as const) {
+      const pkg = findNativePackage(variant);
+      if (pkg && !missingBindingReason(pkg.dir) && vendorIntoPackage(pkg.dir)) console.error(`GAN Studio: ${pkg.name} now carries its own copy of the TensorFlow library (for packaging).`);
+    }
+    return 0;
+  }
   if (!values.setup) {
     const report = await backendReport();
     console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));

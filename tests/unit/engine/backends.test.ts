@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, mkdir, mkdtemp, readdir, realpath, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, readlink, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backendReport, statusOf } from '../../../main/engine/backend/backendReport.js';
 import { describeNativeRuntime, missingCudaLibraries, nvidiaDriverMissing } from '../../../main/engine/backend/native/nativeRuntime.js';
 import { cacheEntryDir, readCacheEntry } from '../../../main/engine/backend/native/nativeCache.js';
-import { findNativePackage, linkIntoPackage, missingBindingReason } from '../../../main/engine/backend/native/nativePackage.js';
+import { findNativePackage, linkIntoPackage, missingBindingReason, vendorIntoPackage } from '../../../main/engine/backend/native/nativePackage.js';
 import { setupNative } from '../../../main/engine/backend/native/setupNative.js';
 import { probeBackend } from '../../../main/engine/backend/native/probeNative.js';
 import { useTestBackend } from '../support/testBackend.js';
@@ -111,5 +111,29 @@ test('a reinstall links the cached binding back into the package instead of rebu
     assert.equal(await realpath(join(fresh, 'deps')), await realpath(join(entry, 'deps')));
   } finally {
     await rm(fresh, { recursive: true, force: true });
+  }
+});
+
+test('for packaging, the link to the cache becomes the package\'s own copy of the library', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'gan-studio-vendor-'));
+  try {
+    const entry = join(root, 'cache-entry');
+    await mkdir(join(entry, 'deps', 'lib'), { recursive: true });
+    await mkdir(join(entry, 'lib', 'napi-v8'), { recursive: true });
+    await writeFile(join(entry, 'deps', 'lib', 'libtensorflow_cc.so.2'), 'the library');
+    await symlink('libtensorflow_cc.so.2', join(entry, 'deps', 'lib', 'libtensorflow.so'));
+    await writeFile(join(entry, 'lib', 'napi-v8', 'tfjs_binding.node'), 'the binding');
+    const pkg = join(root, 'package');
+    await mkdir(pkg);
+    linkIntoPackage(pkg, entry);
+    assert.equal((await lstat(join(pkg, 'deps'))).isSymbolicLink(), true);
+    assert.equal(vendorIntoPackage(pkg), true);
+    assert.equal((await lstat(join(pkg, 'deps'))).isSymbolicLink(), false);
+    assert.equal(await readFile(join(pkg, 'deps', 'lib', 'libtensorflow_cc.so.2'), 'utf8'), 'the library');
+    assert.equal(await readlink(join(pkg, 'deps', 'lib', 'libtensorflow.so')), 'libtensorflow_cc.so.2');
+    assert.equal(missingBindingReason(pkg), null);
+    assert.equal(vendorIntoPackage(pkg), false, 'a second time there is no link left to replace');
+  } finally {
+    await rm(root, { recursive: true, force: true });
   }
 });

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { nativeVariants, type NativeVariant } from '../../../../shared/backends.js';
@@ -54,6 +54,21 @@ export function linkIntoPackage(pkgDir: string, entryDir: string): void {
   const binding = bindingPath(pkgDir);
   mkdirSync(dirname(binding), { recursive: true });
   copyFileSync(bindingPath(entryDir), binding);
+}
+
+/**
+ * Replaces the link to the per-user cache with a copy of the TensorFlow library, for packaging:
+ * an installer must carry the library itself. Returns false when there was no link to replace.
+ */
+export function vendorIntoPackage(pkgDir: string): boolean {
+  const deps = join(pkgDir, 'deps');
+  if (!isLink(deps)) return false;
+  const staging = `${deps}.vendoring-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  cpSync(realpathSync(deps), staging, { recursive: true, verbatimSymlinks: true });
+  rmSync(deps);
+  renameSync(staging, deps);
+  return true;
 }
 
 function isLink(path: string): boolean {

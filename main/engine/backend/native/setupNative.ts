@@ -7,6 +7,7 @@ import { findNativePackage, linkIntoPackage, missingBindingReason, type NativePa
 import { installFromPackageDownload, packageHostReachable, PACKAGE_TENSORFLOW_VERSION } from './packageDownload.js';
 import { nvidiaDriverMissing } from './nativeRuntime.js';
 import { probeNative } from './probeNative.js';
+import { stripLibraries } from './stripLibraries.js';
 import { downloadWheel, extractWheel, findPython, WHEEL, wheelSupported } from './tensorflowWheel.js';
 
 export interface SetupOptions {
@@ -104,6 +105,7 @@ async function fromWheel(pkg: NativePackage, staging: string, env: NodeJS.Proces
   mkdirSync(lib, { recursive: true });
   await extractWheel(python, wheel, lib, include, onProgress);
   rmSync(download, { recursive: true, force: true });
+  await stripLibraries(lib, onProgress);
   await buildBinding(pkg, staging, onProgress, env);
   // Only the libraries and the binding are needed from here on.
   for (const dir of [include, join(staging, 'build')]) if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
