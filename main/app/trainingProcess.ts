@@ -1,5 +1,5 @@
 import { utilityProcess } from 'electron';
-import type { TrainingEvent } from '../../shared/training.js';
+import type { TrainingProcessMessage } from '../../shared/training.js';
 import type { LaunchTraining } from '../engine/training/startTraining.js';
 
 /**
@@ -21,7 +21,7 @@ export const utilityTraining: LaunchTraining = (entry, env) => {
     send: (command) => {
       if (alive) child.postMessage(command);
     },
-    onMessage: (listener) => child.on('message', (message: TrainingEvent) => listener(message)),
+    onMessage: (listener) => child.on('message', (message: TrainingProcessMessage) => listener(message)),
     // Electron reports the exit code only; a crash shows as a non-zero code.
     onExit: (listener) => child.on('exit', (code) => listener(code, null)),
   };

@@ -1,13 +1,12 @@
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import type { RunSummary } from '../../shared/project.js';
-import type { RunInfo } from '../../shared/training.js';
+import { RUN_FORMAT_VERSION, runInfoSchema, type RunInfo } from '../../shared/training.js';
+import { parseVersioned } from '../../shared/validation.js';
 import { listCheckpoints } from './checkpoints.js';
 import { writeJsonAtomic } from './atomicWrite.js';
 import { projectLayout, runLayout } from './layout.js';
 import { liveLockHolder } from './lock.js';
 import { processState } from './processes.js';
-
-export const RUN_FORMAT_VERSION = 1;
 
 export const INTERRUPTED_MESSAGE =
   'The training process ended without stopping (killed, crashed or out of disk space). The last complete checkpoint is kept: resume from it.';
@@ -42,11 +41,8 @@ export async function runIds(projectDir: string): Promise<string[]> {
 }
 
 export async function readRunInfo(runDir: string): Promise<RunInfo> {
-  const info = JSON.parse(await readFile(runLayout(runDir).runFile, 'utf8')) as RunInfo;
-  if (info.version > RUN_FORMAT_VERSION) {
-    throw new Error(`${runDir} was written by a newer GAN Studio (run format ${info.version})`);
-  }
-  return info;
+  const path = runLayout(runDir).runFile;
+  return parseVersioned(runInfoSchema, JSON.parse(await readFile(path, 'utf8')), path, 'run', RUN_FORMAT_VERSION);
 }
 
 export const writeRunInfo = (runDir: string, info: RunInfo): Promise<void> => writeJsonAtomic(runLayout(runDir).runFile, info);

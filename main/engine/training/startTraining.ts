@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import type { TrainingCommand, TrainingEvent, TrainingRequest } from '../../../shared/training.js';
+import type { TrainingCommand, TrainingEvent, TrainingProcessMessage, TrainingRequest } from '../../../shared/training.js';
 import { workerEntry } from '../workerEntry.js';
 
 export interface TrainingHandle {
@@ -17,7 +17,7 @@ export interface TrainingChild {
   readonly stderr: NodeJS.ReadableStream | null;
   /** Sends a command while the process listens; dropped once it has gone. */
   send(command: TrainingCommand): void;
-  onMessage(listener: (event: TrainingEvent) => void): void;
+  onMessage(listener: (message: TrainingProcessMessage) => void): void;
   onExit(listener: (code: number | null, signal: string | null) => void): void;
 }
 
@@ -57,11 +57,12 @@ export function startTraining(
   let last: (TrainingEvent & { type: 'finished' | 'failed' }) | null = null;
   let step = 0;
   const done = new Promise<TrainingEvent & { type: 'finished' | 'failed' }>((resolve) => {
-    child.onMessage((event) => {
-      if ('step' in event && typeof event.step === 'number') step = event.step;
-      if (event.type === 'finished' || event.type === 'failed') last = event;
-      if (event.type === 'log' && event.message === 'training process done') return;
-      onEvent(event);
+    child.onMessage((message) => {
+      // The exit that follows `ended` resolves `done` with the last finished or failed event.
+      if (message.type === 'ended') return;
+      if ('step' in message && typeof message.step === 'number') step = message.step;
+      if (message.type === 'finished' || message.type === 'failed') last = message;
+      onEvent(message);
     });
     child.onExit((code, signal) => {
       if (last) return resolve(last);

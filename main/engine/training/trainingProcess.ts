@@ -8,8 +8,8 @@
  * line). A second signal quits at once: the last complete checkpoint stays, the half-written one
  * is a leftover the next open removes, and the run shows as interrupted.
  */
-import type { TrainingCommand, TrainingEvent } from '../../../shared/training.js';
-import type { RunControl } from './runTraining.js';
+import type { TrainingCommand, TrainingProcessMessage } from '../../../shared/training.js';
+import type { RunControl } from './runControl.js';
 
 /** An Electron utility process talks through parentPort; a forked Node process through its IPC channel. */
 interface ParentPort {
@@ -41,14 +41,14 @@ const requestStop = () => {
 };
 
 /** Events go to the parent while it listens; once it has gone they are dropped, never thrown. */
-const send = (event: TrainingEvent, then?: () => void) => {
+const send = (message: TrainingProcessMessage, then?: () => void) => {
   try {
     if (parentPort) {
-      parentPort.postMessage(event);
+      parentPort.postMessage(message);
       return then?.();
     }
     if (!process.connected) return then?.();
-    process.send!(event, undefined, {}, () => then?.());
+    process.send!(message, undefined, {}, () => then?.());
   } catch {
     then?.();
   }
@@ -63,7 +63,7 @@ const onCommand = (command: TrainingCommand) => {
       // second or so TensorFlow.js takes to load, or an early Ctrl-C would kill the process.
       void import('./runTraining.js').then(({ runTraining }) => runTraining(command.request, (event) => send(event), control)).then(() => {
         // Exit only once the last event has left the pipe.
-        send({ type: 'log', level: 'info', message: 'training process done' }, () => process.exit(0));
+        send({ type: 'ended' }, () => process.exit(0));
       });
       break;
     case 'pause':

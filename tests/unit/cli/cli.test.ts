@@ -5,13 +5,14 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { testBackendEnv } from '../support/testBackend.js';
 
 const cli = join(import.meta.dirname, '..', '..', '..', 'main', 'cli.ts');
 
 function gan(args: string[], env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, GAN_STUDIO_BACKEND: 'wasm', ...env },
+    env: { ...testBackendEnv(), ...env },
     timeout: 300_000,
   });
   return { code: result.status, out: result.stdout + result.stderr };

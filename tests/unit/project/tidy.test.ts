@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import type { RunInfo } from '../../../shared/training.js';
 import { projectLayout } from '../../../main/project/layout.js';
 import { lockProject } from '../../../main/project/lock.js';
-import { listRuns, RUN_FORMAT_VERSION } from '../../../main/project/runs.js';
+import { RUN_FORMAT_VERSION } from '../../../shared/training.js';
+import { listRuns } from '../../../main/project/runs.js';
 import { tidyIfFree } from '../../../main/project/tidy.js';
 import { tinyProject } from '../support/tinyProject.js';
 
