@@ -1,5 +1,3 @@
-import type { ConvParams, MlpParams } from './presets.js';
-
 /**
  * The largest network (generator or discriminator) the studio builds: 60 million weights, 240 MB of
  * float32. Training holds about four copies (weights, gradients, two Adam moments) of each network,
@@ -7,6 +5,10 @@ import type { ConvParams, MlpParams } from './presets.js';
  * about 12 million).
  */
 export const MAX_NETWORK_WEIGHTS = 60_000_000;
+
+/** The preset params the size depends on (structural, so presets.ts can use this file without a cycle). */
+type MlpSize = { noiseSize: number; hiddenUnits: readonly number[] };
+type ConvSize = { noiseSize: number; baseFilters: number };
 
 export interface ModelShape {
   height: number;
@@ -25,10 +27,10 @@ export function mlpHiddenWeights(hiddenUnits: readonly number[]): number {
 }
 
 /** Weights of each network, counted from the layer sizes (batch norm and biases included, to within a few). */
-export function networkWeights(convolutional: boolean, conditional: boolean, params: MlpParams | ConvParams, shape: ModelShape): { generator: number; discriminator: number } {
+export function networkWeights(convolutional: boolean, conditional: boolean, params: MlpSize | ConvSize, shape: ModelShape): { generator: number; discriminator: number } {
   const pixels = shape.height * shape.width * shape.channels;
   if (!convolutional) {
-    const p = params as MlpParams;
+    const p = params as MlpSize;
     const label = conditional ? Math.max(50, shape.classes) * shape.classes : 0;
     const hidden = mlpHiddenWeights(p.hiddenUnits);
     const first = p.hiddenUnits[0];
@@ -38,7 +40,7 @@ export function networkWeights(convolutional: boolean, conditional: boolean, par
       discriminator: label + (pixels + (conditional ? Math.max(50, shape.classes) : 0) + 1) * last + hidden + (first + 1),
     };
   }
-  const p = params as ConvParams;
+  const p = params as ConvSize;
   let start = shape.height;
   let layers = 0;
   while (start % 2 === 0 && start / 2 >= 4) {
@@ -60,7 +62,7 @@ export function networkWeights(convolutional: boolean, conditional: boolean, par
 }
 
 /** Why a model is too large to build, in the user's words, or null when it fits. */
-export function modelSizeProblem(convolutional: boolean, conditional: boolean, params: MlpParams | ConvParams, shape: ModelShape): string | null {
+export function modelSizeProblem(convolutional: boolean, conditional: boolean, params: MlpSize | ConvSize, shape: ModelShape): string | null {
   const { generator, discriminator } = networkWeights(convolutional, conditional, params, shape);
   const [which, count] = generator >= discriminator ? ['generator', generator] : ['discriminator', discriminator];
   if (count <= MAX_NETWORK_WEIGHTS) return null;

@@ -59,7 +59,7 @@ test('a corpus of broken and odd files: every file is imported or listed with it
     await chmod(project, 0o777);
     const photo = sharp({ create: { width: 48, height: 32, channels: 3, background: { r: 200, g: 80, b: 20 } } });
     const png = await photo.clone().png().toBuffer();
-    const jpeg = await sharp({ create: { width: 48, height: 32, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg().toBuffer();
+    const jpeg = await sharp({ create: { width: 48, height: 32, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg().toBuffer();
     const file = (name: string | Buffer, data: Uint8Array | string) => writeFile(typeof name === 'string' ? join(corpus, name) : Buffer.concat([Buffer.from(corpus + '/'), name]), data);
 
     // name -> what must be said about it (a RegExp for the skip reason, or 'imported')

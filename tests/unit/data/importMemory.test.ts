@@ -61,7 +61,7 @@ test('decodes in flight hold at most the memory budget: file bytes and decoded p
     const paths: string[] = [];
     for (let i = 0; i < 12; i++) {
       const path = join(work, `${i}.png`);
-      await writeFile(path, await sharp({ create: { width: 400, height: 300, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer());
+      await writeFile(path, await sharp({ create: { width: 400, height: 300, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer());
       paths.push(path);
     }
     const limit = 2 * 1024 * 1024;
