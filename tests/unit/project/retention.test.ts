@@ -1,10 +1,11 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend } from '../../../main/engine/backend/initBackend.js';
 import { runTraining } from '../../../main/engine/training/runTraining.js';
-import { listCheckpoints } from '../../../main/project/checkpoints.js';
+import { listCheckpoints, readCheckpointFile } from '../../../main/project/checkpoints.js';
+import { withCheckpoint } from '../../../main/project/findCheckpoint.js';
 import { projectLayout } from '../../../main/project/layout.js';
 import { pruneCheckpoints } from '../../../main/project/retention.js';
 import { smallParams, tinyProject } from '../support/tinyProject.js';
@@ -13,7 +14,7 @@ before(async () => {
   await initBackend('wasm');
 });
 
-test('checkpoint retention keeps the latest, the best, every Nth and the ones other runs branched from; 0 keeps all', async () => {
+test('checkpoint retention keeps the latest, the best, every Nth and the ones other runs branched from; 0 keeps all; readers survive it', async () => {
   const project = await tinyProject({ size: 8, count: 64 });
   try {
     const options = { preset: 'mlp' as const, params: smallParams('mlp'), epochs: 100, maxSteps: 7, checkpointEverySteps: 1, keepEvery: 3, quality: false };
@@ -36,6 +37,24 @@ test('checkpoint retention keeps the latest, the best, every Nth and the ones ot
     assert.deepEqual(await pruneCheckpoints(project.dir, 'run-001', { keepEvery: 7, interval: 1 }), ['step-00000006']);
     assert.deepEqual(await steps(), [0, 3, 7]);
     assert.deepEqual(await pruneCheckpoints(project.dir, 'run-001', { keepEvery: 0, interval: 1 }), [], 'keepEvery 0 keeps all');
+
+    // A reader of the latest checkpoint that loses it to pruning mid-read reads the new latest;
+    // a checkpoint named by the reader that vanishes is an error saying why.
+    const seen: string[] = [];
+    const read = await withCheckpoint(project.dir, { runId: 'run-001' }, async (found) => {
+      seen.push(found.checkpoint.id);
+      if (seen.length === 1) await rm(found.dir, { recursive: true });
+      return readCheckpointFile(found.dir);
+    });
+    assert.deepEqual(seen, ['step-00000007', 'step-00000003']);
+    assert.equal(read.step, 3);
+    await assert.rejects(
+      withCheckpoint(project.dir, { runId: 'run-001', checkpointId: '3' }, async (found) => {
+        await rm(found.dir, { recursive: true });
+        return readCheckpointFile(found.dir);
+      }),
+      /run-001\/step-00000003 was deleted while it was being read: .*Name one that is kept\./,
+    );
   } finally {
     await project.cleanup();
   }
