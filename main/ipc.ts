@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { requestSchemas, type Channel, type ParsedRequestOf, type ResponseOf } from '../shared/contract.js';
 import { presetParamSchemas, presets, type PresetId } from '../shared/presets.js';
 import { isLabelled } from '../shared/dataset.js';
+import { withPresetChoice } from '../shared/project.js';
 import { fail, ok, type Result } from '../shared/result.js';
 import { exportFormats } from '../shared/export.js';
 import { describeIssues } from '../shared/validation.js';
@@ -83,7 +84,7 @@ export function handlersFor(studio: Studio): HandlerTable {
     savePresetChoice: async ({ preset, params }) => {
       const summary = await project.summary();
       if (!summary) throw new Error('No project is open: create or open a project first.');
-      await writeProjectFile(summary.path, { ...summary.project, preset, params: checkParams(preset, params, 'params') });
+      await writeProjectFile(summary.path, withPresetChoice(summary.project, preset, checkParams(preset, params, 'params')));
       project.changed();
       return (await project.summary())!;
     },

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { builtinDatasetIds, channelModes, type BuiltinDatasetId } from '../../shared/dataset.js';
 import { presetIds } from '../../shared/presets.js';
+import { rememberedParams, withPresetChoice } from '../../shared/project.js';
 import { measureIds } from '../../shared/quality.js';
 import { backendNames, type TrainingEvent, type TrainOptions } from '../../shared/training.js';
 import { startTraining } from '../engine/training/startTraining.js';
@@ -60,7 +61,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const project = await ensureProject(projectDir);
   if (builtin) await ensureBuiltin(projectDir, builtin, { size: intFlag(values.size, 'size', 8), channels: oneOf(values.channels, 'channels', channelModes), count: intFlag(values.count, 'count', 1) });
 
-  const params = { ...(preset && preset !== project.preset ? {} : project.params), ...paramPairs(values.param) };
+  const params = { ...rememberedParams(project, preset ?? project.preset), ...paramPairs(values.param) };
   const batchSize = intFlag(values['batch-size'], 'batch-size', 1);
   if (batchSize !== undefined) params.batchSize = batchSize;
   const options: TrainOptions = {
@@ -79,7 +80,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   // Only parameters the preset accepts are remembered as the project's choice.
   if (!values.resume) {
     resolveParams(options.preset, params);
-    await writeProjectFile(projectDir, { ...project, preset: options.preset, params });
+    await writeProjectFile(projectDir, withPresetChoice(project, options.preset, params));
   }
 
   const report = values.json ? jsonReporter() : consoleReporter();
