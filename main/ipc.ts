@@ -9,7 +9,7 @@ import { presetParamSchemas, presets, type PresetId } from '../shared/presets.js
 import { isLabelled } from '../shared/dataset.js';
 import { withPresetChoice } from '../shared/project.js';
 import { fail, ok, type Result } from '../shared/result.js';
-import { exportFormats } from '../shared/export.js';
+import { defaultExportFolder, exportFormats } from '../shared/export.js';
 import { describeIssues } from '../shared/validation.js';
 import { importFolder } from './data/importFolder.js';
 import { importBuiltin } from './data/builtins/index.js';
@@ -19,6 +19,7 @@ import { readRunQuality } from './engine/quality/runQualityFile.js';
 import { writeProjectFile } from './project/project.js';
 import { checkpointSamples } from './services/checkpointImages.js';
 import { datasetPreview } from './services/datasetPreview.js';
+import { exportPreview } from './services/exportPreview.js';
 import { runMetrics } from './services/runMetrics.js';
 import type { Studio } from './services/studio.js';
 import { tryBuiltin } from './services/tryBuiltin.js';
@@ -117,11 +118,12 @@ export function handlersFor(studio: Studio): HandlerTable {
     listExportFormats: async () => exportFormats,
     exportCheckpoint: ({ runId, checkpointId, format, out, options }) => {
       const dir = project.require();
-      const outDir = out ? studio.access.check(out, 'Export') : join(projectLayout(dir).exportsDir, `${runId}-${checkpointId}-${format}`);
+      const outDir = out ? studio.access.check(out, 'Export') : join(projectLayout(dir).exportsDir, defaultExportFolder(runId, checkpointId, format));
       return studio.exports.run({ checkpointDir: checkpointDir(runId, checkpointId), format, outDir, options });
     },
     cancelExport: async () => studio.exports.cancel(),
     getExportState: async () => studio.exports.state(),
+    getExportPreview: ({ outDir }) => exportPreview(studio.access.check(outDir, 'Export preview')),
   };
 }
 

@@ -52,6 +52,7 @@ const studio: StudioApi = {
   exportCheckpoint: invoke('exportCheckpoint'),
   cancelExport: invoke('cancelExport'),
   getExportState: invoke('getExportState'),
+  getExportPreview: invoke('getExportPreview'),
   onTrainingEvent: subscribe('trainingEvent'),
   onImportProgress: subscribe('importProgress'),
   onExportProgress: subscribe('exportProgress'),

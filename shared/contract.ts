@@ -101,6 +101,8 @@ export const requestSchemas = {
     .strict(),
   cancelExport: empty,
   getExportState: empty,
+  /** The picture a finished export made (an images export's sheet, a gif export's animation); null for the others. */
+  getExportPreview: z.object({ outDir: path }).strict(),
 } as const;
 
 export type Channel = keyof typeof requestSchemas;
@@ -161,6 +163,14 @@ export type MeasureJobEvent = { runId: string; checkpointId: string } & (
   | { state: 'failed'; error: string }
 );
 
+/** A picture from an export folder, as bytes the window shows through a blob URL. */
+export interface ExportPreview {
+  /** Relative to the export folder, e.g. sheet.png. */
+  file: string;
+  mime: 'image/png' | 'image/gif';
+  bytes: Uint8Array;
+}
+
 export type ExportJobEvent =
   | { state: 'running'; format: string; outDir: string; progress: ExportProgress }
   | { state: 'done'; format: string; outDir: string; result: ExportResult }
@@ -216,6 +226,7 @@ export interface ResponseMap {
   exportCheckpoint: ExportResult;
   cancelExport: { cancelled: boolean };
   getExportState: ExportJobEvent | null;
+  getExportPreview: ExportPreview | null;
 }
 export type ResponseOf<C extends Channel> = ResponseMap[C];
 

@@ -87,6 +87,17 @@ export interface ExportOptions {
 
 export const MAX_EXPORT_COUNT = 10000;
 
+/** The folder an export goes to inside <project>/exports/ when the user names none. */
+export const defaultExportFolder = (runId: string, checkpointId: string, format: ExportFormatId): string => `${runId}-${checkpointId}-${format}`;
+
+/**
+ * Export refusals name the command line's --force (the engine speaks for the command line); a
+ * window names its own control instead, so no screen tells the user to type a flag.
+ */
+export function forWindow(message: string, control = 'tick “Replace an earlier export”'): string {
+  return message.replace('(--force)', `(${control})`).replace('even with --force', 'even when replacing is allowed');
+}
+
 export const exportOptionsSchema = z
   .object({
     count: z.number().int().min(1).max(MAX_EXPORT_COUNT).optional(),

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import {
+  defaultExportFolder,
   EXPORT_METADATA_FILE,
   exportFormatIds,
   exportFormats,
@@ -28,7 +29,7 @@ export { exportFormats };
 
 /** Where an export goes unless the user says otherwise: <project>/exports/<run>-<checkpoint>-<format>. */
 export const defaultExportDir = (projectDir: string, runId: string, checkpointId: string, format: ExportFormatId): string =>
-  join(projectLayout(projectDir).exportsDir, `${runId}-${checkpointId}-${format}`);
+  join(projectLayout(projectDir).exportsDir, defaultExportFolder(runId, checkpointId, format));
 
 const writers: Record<ExportFormatId, FormatWriter> = {
   tfjs: writeTfjsModel,
