@@ -38,7 +38,7 @@ export function paramProblem(project: ProjectSummary): string | null {
   const fields = paramFields(preset);
   const texts = peekDraft(project, preset) ?? textsOf(preset, project.project.params);
   const { errors } = checkParams(preset, fields, texts);
-  const bad = fields.filter((f) => errors[f.key]).map((f) => `${f.label} ${errors[f.key]}`);
-  if (Object.keys(errors).length > bad.length) bad.push(...Object.keys(errors).filter((k) => !fields.some((f) => f.key === k)).map((k) => `${k} ${errors[k]}`));
+  const label = (k: string) => fields.find((f) => f.key === k)?.label ?? k;
+  const bad = Object.entries(errors).map(([k, error]) => `${label(k)}: ${error}`);
   return bad.length ? `${presets[preset].title} parameters to fix on the Model screen: ${bad.join('; ')}` : null;
 }
