@@ -4,7 +4,7 @@ import {
   DATASET_FORMAT_VERSION,
   importOptionsSchema,
   type DatasetManifest,
-  type ImportOptions,
+  type ImportOptionsInput,
   type ImportProgress,
   type SkippedFile,
 } from '../../shared/dataset.js';
@@ -36,7 +36,7 @@ export const DECODES_IN_FLIGHT = 12;
 export async function importFolder(
   folder: string,
   projectDir: string,
-  options: ImportOptions,
+  options: ImportOptionsInput,
   hooks: ImportHooks = {},
 ): Promise<DatasetManifest> {
   const { signal, onProgress } = hooks;
@@ -55,6 +55,7 @@ export async function importFolder(
   const writer = await createDatasetWriter(projectDir, opts.size * opts.size * channels);
   const labels = new Uint8Array(scan.files.length);
   let kept = 0;
+  let transparentCount = 0;
   let done = skipped.length;
   onProgress?.({ done, total, skipped: skipped.length });
 
@@ -68,6 +69,7 @@ export async function importFolder(
       if (decoded?.ok) {
         await writer.append(decoded.pixels);
         labels[kept++] = file.label;
+        if (decoded.transparent) transparentCount++;
       } else if (decoded) {
         skipped.push({ path: file.relative, reason: decoded.reason });
       }
@@ -90,6 +92,8 @@ export async function importFolder(
       classes,
       classCounts,
       skipped,
+      background: opts.background,
+      transparentCount,
       createdAt: new Date().toISOString(),
     };
     throwIfCancelled(signal, 'Import');

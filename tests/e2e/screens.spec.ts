@@ -60,6 +60,16 @@ test('web mode: every screen fits 1280x800 and 800x600 without page errors', asy
       expect(grid!.width, 'the sample grid is big enough to see').toBeGreaterThanOrEqual(width >= 1280 ? 320 : 240);
     });
 
+    // Click to zoom: the grid opens as large as the window allows, and Esc closes it.
+    const small = (await page.getByTestId('checkpoint-samples').boundingBox())!.width;
+    await page.getByTestId('checkpoint-samples-open').click();
+    const zoom = page.getByTestId('checkpoint-samples-zoom');
+    await expect(zoom).toBeVisible();
+    expect((await zoom.locator('canvas').boundingBox())!.width).toBeGreaterThan(small * 1.2);
+    await checkScreenSizes(page, 'screens-runs-zoomed');
+    await page.keyboard.press('Escape');
+    await expect(zoom).toBeHidden();
+
     await page.getByTestId('nav-export').click();
     await expect(page.getByTestId('export-checkpoint')).toBeVisible();
     await checkScreenSizes(page, 'screens-export');

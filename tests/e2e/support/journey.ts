@@ -49,6 +49,7 @@ export async function studioJourney(page: Page, options: JourneyOptions): Promis
   await options.givePath(page, 'import', options.imageFolder);
   await expect(page.getByTestId('dataset-count')).toHaveText(String(options.images));
   await expect(page.getByTestId('skipped-list')).toContainText(options.corruptFile);
+  await expect(page.getByTestId('transparency-note')).toContainText('1 image had transparent parts, laid on white');
   await expect(page.getByTestId('dataset-thumbnails')).toBeVisible();
   await expect(page.getByTestId('dataset-summary')).toContainText('discs');
   await screenshot(page, `${label}-2-dataset`);
