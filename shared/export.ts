@@ -67,7 +67,7 @@ export const exportFormats: readonly ExportFormatInfo[] = [
     title: 'Web page',
     description: 'A self-contained page that draws new samples at a click; it opens from disk or any static host, offline.',
     kind: 'web page',
-    produces: 'index.html, app.js, model.js, tf.min.js, model/, metadata.json',
+    produces: 'index.html, app.js, model.js, tf.min.js, metadata.json',
     options: [],
     defaultCount: 0,
   },
