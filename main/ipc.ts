@@ -3,7 +3,7 @@
  * channel's schema before a handler sees it, every outcome is a Result, and nothing a window sends
  * can throw past `call` (the desktop IPC and the web socket both go through it).
  */
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { requestSchemas, type Channel, type ParsedRequestOf, type ResponseOf } from '../shared/contract.js';
 import { presetParamSchemas, presets, type PresetId } from '../shared/presets.js';
 import { isLabelled } from '../shared/dataset.js';
@@ -71,6 +71,16 @@ export function handlersFor(studio: Studio): HandlerTable {
       const dir = project.require();
       studio.ensureIdle('import');
       return imports.run(`built-in ${dataset}`, (hooks) => importBuiltin(dataset, dir, options, hooks));
+    },
+    importUpload: async ({ upload, options }) => {
+      const dir = project.require();
+      studio.ensureIdle('import');
+      try {
+        const folder = await studio.uploads.prepare(upload);
+        return await imports.run(`uploaded ${basename(folder)}`, (hooks) => importFolder(folder, dir, options, hooks));
+      } finally {
+        await studio.uploads.discard(upload);
+      }
     },
     cancelImport: async () => imports.cancel(),
     getImportState: async () => imports.state(),

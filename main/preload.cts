@@ -32,6 +32,7 @@ const studio: StudioApi = {
   tryBuiltin: invoke('tryBuiltin'),
   importFolder: invoke('importFolder'),
   importBuiltin: invoke('importBuiltin'),
+  importUpload: invoke('importUpload'),
   cancelImport: invoke('cancelImport'),
   getImportState: invoke('getImportState'),
   getDatasetPreview: invoke('getDatasetPreview'),

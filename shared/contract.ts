@@ -13,6 +13,7 @@ import type { CheckpointEvaluation, RunQualityFile } from './quality.js';
 import type { Result } from './result.js';
 import { backendNames, trainOptionsSchema, type SampleGrid, type StepMetrics, type TrainingEvent } from './training.js';
 import type { TrainingState } from './trainingState.js';
+import { uploadIdSchema } from './upload.js';
 
 const empty = z.object({}).strict();
 const path = z.string().trim().min(1, 'must not be empty').max(4096, 'is too long');
@@ -65,6 +66,8 @@ export const requestSchemas = {
 
   importFolder: z.object({ folder: path, options: importOptionsSchema }).strict(),
   importBuiltin: builtinImportSchema,
+  /** Web mode: imports the pictures (and zip archives) the window sent to POST /upload under this id, then removes them. */
+  importUpload: z.object({ upload: uploadIdSchema, options: importOptionsSchema }).strict(),
   cancelImport: empty,
   getImportState: empty,
   getDatasetPreview: z.object({ perRow: z.number().int().min(1).max(32).default(8), rows: z.number().int().min(1).max(16).default(4) }).strict(),
@@ -206,6 +209,7 @@ export interface ResponseMap {
   tryBuiltin: ProjectSummary;
   importFolder: DatasetManifest;
   importBuiltin: DatasetManifest;
+  importUpload: DatasetManifest;
   cancelImport: { cancelled: boolean };
   getImportState: ImportJobEvent | null;
   getDatasetPreview: DatasetPreview;
@@ -252,6 +256,7 @@ export const eventsOf: Partial<Record<Channel, readonly StudioEventName[]>> = {
   tryBuiltin: ['projectChanged', 'importProgress'],
   importFolder: ['importProgress', 'projectChanged'],
   importBuiltin: ['importProgress', 'projectChanged'],
+  importUpload: ['importProgress', 'projectChanged'],
   cancelImport: ['importProgress'],
   savePresetChoice: ['projectChanged'],
   startTraining: ['trainingEvent', 'projectChanged'],

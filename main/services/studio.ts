@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { AppInfo, FolderPurpose } from '../../shared/contract.js';
 import type { startTraining } from '../engine/training/startTraining.js';
 import { CurrentProject } from './currentProject.js';
@@ -11,6 +12,7 @@ import { RecentProjects } from './recentProjects.js';
 import { SettingsFile } from './settings.js';
 import { TensorJobs } from './tensorJobs.js';
 import { TrainingSession } from './trainingSession.js';
+import { Uploads } from './uploads.js';
 
 export interface StudioOptions {
   mode: AppInfo['mode'];
@@ -19,6 +21,8 @@ export interface StudioOptions {
   configDir: string;
   /** Where "Try it" puts its demo projects. */
   projectsDir: string;
+  /** Where web-mode uploads wait to be imported; default <configDir>/uploads. */
+  uploadsDir?: string;
   access: PathAccess;
   /** A native folder dialog; absent in web mode. Resolves null when the user cancels. */
   chooseFolder?: (purpose: FolderPurpose) => Promise<string | null>;
@@ -38,6 +42,7 @@ export interface Studio {
   readonly tensors: TensorJobs;
   readonly exports: ExportJobs;
   readonly measures: MeasureJobs;
+  readonly uploads: Uploads;
   readonly access: PathAccess;
   chooseFolder(purpose: FolderPurpose): Promise<string | null>;
   /** Throws when an import or a training run would be disturbed by `what`. */
@@ -57,6 +62,8 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   const tensors = new TensorJobs();
   const exports = new ExportJobs({ events, tensors, onExported: () => project.changed() });
   const measures = new MeasureJobs({ events, tensors, onMeasured: () => project.changed() });
+  const uploads = new Uploads(options.uploadsDir ?? join(options.configDir, 'uploads'));
+  await uploads.sweep();
   const { access } = options;
 
   // Folders the user chose in earlier sessions stay theirs; so does the app's own projects folder.
@@ -76,6 +83,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     tensors,
     exports,
     measures,
+    uploads,
     access,
     async chooseFolder(purpose) {
       if (!options.chooseFolder) throw new Error('Folder dialogs exist in the desktop app only; type the folder path instead.');

@@ -28,6 +28,7 @@ const malformed: Record<Channel, { payload: unknown; names: string }> = {
   tryBuiltin: { payload: { dataset: 'imagenet' }, names: 'dataset' },
   importFolder: { payload: { folder: '/tmp', options: { size: 3 } }, names: 'options.size' },
   importBuiltin: { payload: { dataset: 'shapes', size: 'big' }, names: 'size' },
+  importUpload: { payload: { upload: '../../etc', options: {} }, names: 'upload' },
   cancelImport: { payload: { now: true }, names: 'now' },
   getImportState: { payload: 7, names: 'request' },
   getDatasetPreview: { payload: { perRow: 1000 }, names: 'perRow' },
