@@ -73,6 +73,8 @@ test('web mode: every screen fits 1280x800 and 800x600 without page errors', asy
     await page.getByTestId('nav-export').click();
     await expect(page.getByTestId('export-checkpoint')).toBeVisible();
     await checkScreenSizes(page, 'screens-export');
+    // The Model screen described the presets on the pure-JS backend: no "install our node backend" banner from it.
+    expect(server.output()).not.toContain('install our node backend');
   } finally {
     await page.close();
     await server.stop();
