@@ -50,6 +50,23 @@ test('web mode: every screen fits 1280x800 and 800x600 without page errors', asy
     await expect(page.getByTestId('start-training')).toBeVisible();
     await checkScreenSizes(page, 'screens-train');
 
+    // The Train screen while a run trains, and once it is done: the numbers agree, no time is left.
+    await page.getByTestId('option-epochs').fill('3');
+    await page.getByTestId('option-preview-seconds').fill('0.3');
+    await page.getByTestId('start-training').click();
+    await expect(page.getByTestId('training-status')).toHaveText('Training', { timeout: 90_000 });
+    await expect(page.getByTestId('sample-grid')).toBeVisible({ timeout: 60_000 });
+    await checkScreenSizes(page, 'screens-train-running');
+    await expect(page.getByTestId('training-status')).toHaveText('Finished', { timeout: 120_000 });
+    await expect(page.getByTestId('training-progress')).toContainText('epoch 3 of 3');
+    await expect(page.getByTestId('training-progress')).not.toContainText('left');
+    await expect(page.getByTestId('checkpoint-list').locator('li').last()).toContainText('epoch 3');
+    await checkScreenSizes(page, 'screens-train-finished');
+    await page.getByTestId('sample-grid-open').click();
+    await expect(page.getByTestId('sample-grid-zoom')).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('sample-grid-zoom')).toBeHidden();
+
     await page.getByTestId('nav-runs').click();
     await expect(page.getByTestId('checkpoint-samples')).toBeVisible();
     await expect.poll(async () => Number(await page.getByTestId('run-quality-chart-frechet').getAttribute('data-references'))).toBe(1);
