@@ -5,6 +5,7 @@
  */
 import { appVersion as version } from './appVersion.js';
 import { UsageError } from './cli/args.js';
+import { backendsCommand, backendsUsage } from './cli/backends.js';
 import { evaluateCommand, evaluateUsage } from './cli/evaluate.js';
 import { exportCommand, exportUsage } from './cli/export.js';
 import { importCommand, importUsage } from './cli/import.js';
@@ -24,6 +25,7 @@ const commands: Record<string, Command> = {
   sample: { run: sampleCommand, usage: sampleUsage, summary: 'draw images from a trained generator into a PNG sheet' },
   evaluate: { run: evaluateCommand, usage: evaluateUsage, summary: 'measure how good a checkpoint is (feature-space distances, precision/recall, classes)' },
   export: { run: exportCommand, usage: exportUsage, summary: 'export a generator: TF.js, ONNX, images, GIF or a web page' },
+  backends: { run: backendsCommand, usage: backendsUsage, summary: 'list the TensorFlow backends (loaded or not, device, why not) or --setup the native one' },
   serve: { run: serveCommand, usage: serveUsage, summary: 'run the studio in web mode on 127.0.0.1 (for a browser or a remote training box)' },
 };
 

@@ -1,7 +1,8 @@
 import type { PresetId } from './presets.js';
 import type { FeatureNetSummary, MeasureId, QualityAlarm } from './quality.js';
+import type { CheckpointInfo } from './checkpoint.js';
 import { epochsDone } from './epochs.js';
-import type { BackendInfo, CheckpointInfo, SampleGrid, StepMetrics, TrainingEvent } from './training.js';
+import type { BackendInfo, SampleGrid, StepMetrics, TrainingEvent } from './training.js';
 
 /** 'pausing': asked to pause, waiting for the step in progress (or a checkpoint being measured) to end. */
 export type TrainingStatus = 'idle' | 'starting' | 'running' | 'pausing' | 'paused' | 'stopping' | 'finished' | 'failed';

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { readFile } from 'node:fs/promises';
 import { builtinDatasetIds, channelModes, type BuiltinDatasetId } from '../../shared/dataset.js';
 import { presetIds } from '../../shared/presets.js';
 import { rememberedParams, withPresetChoice } from '../../shared/project.js';
@@ -7,10 +6,10 @@ import { measureIds } from '../../shared/quality.js';
 import { backendNames, type TrainingEvent, type TrainOptions } from '../../shared/training.js';
 import { startTraining } from '../engine/training/startTraining.js';
 import { resolveParams } from '../engine/models/buildModels.js';
-import { checkManifest } from '../data/datasetCache.js';
 import { epochsDone, epochText } from '../../shared/epochs.js';
 import { findCheckpoint } from '../project/findCheckpoint.js';
 import { projectLayout } from '../project/layout.js';
+import { readManifest } from '../project/manifest.js';
 import { readRunInfo } from '../project/runs.js';
 import { ensureProject, writeProjectFile } from '../project/project.js';
 import { intFlag, oneOf, paramPairs, parseCommand, requireFlag, UsageError } from './args.js';
@@ -120,10 +119,8 @@ async function checkSomethingToResume(projectDir: string, wanted: { runId?: stri
 
 /** Imports a built-in set unless the project already holds it. */
 async function ensureBuiltin(projectDir: string, id: BuiltinDatasetId, options: { size?: number; channels?: 'gray' | 'rgb'; count?: number }) {
-  const current = await readFile(projectLayout(projectDir).manifest, 'utf8').then(
-    (text) => checkManifest(JSON.parse(text)),
-    () => null,
-  );
+  // An unreadable dataset is imported again, like a missing one.
+  const current = await readManifest(projectDir).catch(() => null);
   const same =
     current?.source.kind === 'builtin' &&
     current.source.id === id &&

@@ -1,10 +1,16 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import type { ProjectSummary } from '../../shared/project.js';
-import { ensureProject, openProject } from '../project/project.js';
+import type { DatasetManifest } from '../../shared/dataset.js';
+import type { PresetId } from '../../shared/presets.js';
+import { withPresetChoice, type ProjectSummary, type RunSummary } from '../../shared/project.js';
+import { projectLayout } from '../project/layout.js';
+import { ensureProject, openProject, writeProjectFile } from '../project/project.js';
+import { listRuns } from '../project/runs.js';
 import type { StudioEvents } from './events.js';
 import type { RecentProjects } from './recentProjects.js';
 import type { SettingsFile } from './settings.js';
+
+const NO_PROJECT = 'No project is open: create or open a project first.';
 
 /** Coalesces bursts of changes (several checkpoints in a second) into one projectChanged event. */
 const CHANGE_DELAY_MS = 150;
@@ -22,12 +28,41 @@ export class CurrentProject {
 
   /** The open project's folder, or an error a user understands. */
   require(): string {
-    if (!this.dir) throw new Error('No project is open: create or open a project first.');
+    if (!this.dir) throw new Error(NO_PROJECT);
     return this.dir;
   }
 
   async summary(): Promise<ProjectSummary | null> {
     return this.dir ? openProject(this.dir) : null;
+  }
+
+  /** The open project's dataset manifest, or an error saying to import one. */
+  async dataset(): Promise<DatasetManifest> {
+    const summary = await this.summary();
+    if (!summary) throw new Error(NO_PROJECT);
+    if (!summary.dataset) throw new Error('This project has no dataset yet: import a folder or a built-in set first.');
+    return summary.dataset;
+  }
+
+  runDir(runId: string): string {
+    return projectLayout(this.require()).run(runId).dir;
+  }
+
+  checkpointDir(runId: string, checkpointId: string): string {
+    return projectLayout(this.require()).run(runId).checkpoint(checkpointId);
+  }
+
+  /** Remembers the preset and params last chosen on the Model screen in project.json. */
+  async savePresetChoice({ preset, params }: { preset: PresetId; params: Record<string, unknown> }): Promise<ProjectSummary> {
+    const summary = await this.summary();
+    if (!summary) throw new Error(NO_PROJECT);
+    await writeProjectFile(summary.path, withPresetChoice(summary.project, preset, params));
+    this.changed();
+    return (await this.summary())!;
+  }
+
+  listRuns(): Promise<RunSummary[]> {
+    return listRuns(this.require());
   }
 
   async open(path: string): Promise<ProjectSummary> {

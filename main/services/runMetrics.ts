@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import type { StepMetrics } from '../../shared/training.js';
-import { projectLayout } from '../project/layout.js';
+import { runLayout } from '../project/layout.js';
 import { parseMetricsLog } from '../project/metricsLog.js';
 
 /** A run's logged metrics, thinned to at most `maxPoints` evenly spaced lines (the last one always kept). */
-export async function runMetrics(projectDir: string, runId: string, maxPoints: number): Promise<StepMetrics[]> {
+export async function runMetrics(runDir: string, maxPoints: number): Promise<StepMetrics[]> {
   let text: string;
   try {
-    text = await readFile(projectLayout(projectDir).run(runId).metrics, 'utf8');
+    text = await readFile(runLayout(runDir).metrics, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;

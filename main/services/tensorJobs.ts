@@ -1,42 +1,39 @@
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ModelDescription } from '../../shared/contract.js';
-import type { ExportProgress, ExportResult } from '../../shared/export.js';
-import type { CheckpointEvaluation } from '../../shared/quality.js';
-import type { SampleGrid } from '../../shared/training.js';
-import type { TensorJob } from '../engine/tasks/tensorTasks.js';
+import type { ExportProgress } from '../../shared/export.js';
+import type { TensorJob, TensorJobKind, TensorJobOf, TensorJobResults, TensorWorkerReply, TensorWorkerRequest } from '../../shared/tensorJobs.js';
 import { workerEntry } from '../engine/workerEntry.js';
 
-type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void; onProgress?: (progress: ExportProgress) => void };
-type Reply = { id: number; progress?: ExportProgress; ok?: boolean; value?: unknown; error?: string; name?: string };
-type JobOf<K extends TensorJob['kind']> = Omit<Extract<TensorJob, { kind: K }>, 'kind'>;
+type Pending = { kind: TensorJobKind; resolve: (value: TensorJobResults[TensorJobKind]) => void; reject: (error: Error) => void; onProgress?: (progress: ExportProgress) => void };
+type JobOf<K extends TensorJobKind> = Omit<TensorJobOf<K>, 'kind'>;
 
 /**
- * Sends tensor jobs to one lazily started worker thread (engine/tasks/tensorWorker.ts). A crash of the
- * worker fails the jobs in flight with a message and the next job starts a fresh worker.
+ * Sends tensor jobs to one lazily started worker thread (engine/tasks/tensorWorker.ts, protocol in
+ * shared/tensorJobs.ts). A crash of the worker fails the jobs in flight with a message and the next
+ * job starts a fresh worker.
  */
 export class TensorJobs {
   private worker: Worker | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
-  describe(job: JobOf<'describe'>): Promise<ModelDescription> {
-    return this.run({ kind: 'describe', ...job }).promise as Promise<ModelDescription>;
+  describe(job: JobOf<'describe'>): Promise<TensorJobResults['describe']> {
+    return this.run('describe', { kind: 'describe', ...job }).promise;
   }
 
-  sample(job: JobOf<'sample'>): Promise<SampleGrid> {
-    return this.run({ kind: 'sample', ...job }).promise as Promise<SampleGrid>;
+  sample(job: JobOf<'sample'>): Promise<TensorJobResults['sample']> {
+    return this.run('sample', { kind: 'sample', ...job }).promise;
   }
 
   /** An export with progress; `cancel` makes it reject with an error named 'AbortError'. */
-  export(job: JobOf<'export'>, onProgress: (progress: ExportProgress) => void): { promise: Promise<ExportResult>; cancel: () => void } {
-    const { id, promise } = this.run({ kind: 'export', ...job }, onProgress);
-    return { promise: promise as Promise<ExportResult>, cancel: () => this.worker?.postMessage({ cancel: id }) };
+  export(job: JobOf<'export'>, onProgress: (progress: ExportProgress) => void): { promise: Promise<TensorJobResults['export']>; cancel: () => void } {
+    const { id, promise } = this.run('export', { kind: 'export', ...job }, onProgress);
+    return { promise, cancel: () => this.send({ type: 'cancel', id }) };
   }
 
   /** Measures a checkpoint with progress (mostly the feature network's training, the first time on a dataset). */
-  measure(job: JobOf<'measure'>, onProgress: (progress: ExportProgress) => void): Promise<CheckpointEvaluation> {
-    return this.run({ kind: 'measure', ...job }, onProgress).promise as Promise<CheckpointEvaluation>;
+  measure(job: JobOf<'measure'>, onProgress: (progress: ExportProgress) => void): Promise<TensorJobResults['measure']> {
+    return this.run('measure', { kind: 'measure', ...job }, onProgress).promise;
   }
 
   async close(): Promise<void> {
@@ -45,30 +42,38 @@ export class TensorJobs {
     await worker?.terminate();
   }
 
-  private run(job: TensorJob, onProgress?: (progress: ExportProgress) => void): { id: number; promise: Promise<unknown> } {
+  private run<K extends TensorJobKind>(kind: K, job: TensorJob & { kind: K }, onProgress?: (progress: ExportProgress) => void): { id: number; promise: Promise<TensorJobResults[K]> } {
     const worker = this.start();
     const id = this.nextId++;
-    const promise = new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, onProgress });
+    const promise = new Promise<TensorJobResults[K]>((resolve, reject) => {
+      // A `done` reply for this id carries kind K (the worker echoes it), so the value is this job's result.
+      this.pending.set(id, { kind, resolve: resolve as Pending['resolve'], reject, onProgress });
       worker.ref();
-      worker.postMessage({ id, job });
+      this.send({ type: 'run', id, job });
     });
     return { id, promise };
+  }
+
+  private send(request: TensorWorkerRequest): void {
+    this.worker?.postMessage(request);
   }
 
   private start(): Worker {
     if (this.worker) return this.worker;
     const worker = startWorker(workerEntry(new URL('../engine/tasks/tensorWorker.js', import.meta.url)));
-    worker.on('message', ({ id, progress, ok, value, error, name }: Reply) => {
-      const job = this.pending.get(id);
+    worker.on('message', (reply: TensorWorkerReply) => {
+      const job = this.pending.get(reply.id);
       if (!job) return;
-      if (progress) return void job.onProgress?.(progress);
-      this.pending.delete(id);
+      if (reply.type === 'progress') return void job.onProgress?.(reply.progress);
+      this.pending.delete(reply.id);
       // An idle worker must not keep a finished process (a test, a CLI run) alive.
       if (this.pending.size === 0) worker.unref();
-      if (ok) return job.resolve(value);
-      const failure = new Error(error);
-      if (name) failure.name = name;
+      if (reply.type === 'done') {
+        if (reply.kind === job.kind) return job.resolve(reply.value);
+        return job.reject(new Error(`The model worker answered a ${job.kind} job with a ${reply.kind} result.`));
+      }
+      const failure = new Error(reply.error);
+      failure.name = reply.name;
       job.reject(failure);
     });
     const failAll = (message: string) => {

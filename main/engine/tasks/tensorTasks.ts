@@ -1,24 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LayerRow, ModelDescription } from '../../../shared/contract.js';
-import type { ExportFormatId, ExportOptions, ExportProgress, ExportResult } from '../../../shared/export.js';
-import type { PresetId } from '../../../shared/presets.js';
+import type { ExportProgress, ExportResult } from '../../../shared/export.js';
 import type { CheckpointEvaluation } from '../../../shared/quality.js';
+import type { TensorJobOf } from '../../../shared/tensorJobs.js';
 import type { BackendName, SampleGrid } from '../../../shared/training.js';
 import { initBackend } from '../backend/initBackend.js';
-import { openGenerator } from '../checkpoint/openGenerator.js';
 import { exportCheckpoint } from '../export/index.js';
 import { evaluateCheckpoint } from '../quality/evaluateCheckpoint.js';
 import { buildModels, resolveParams } from '../models/buildModels.js';
-import type { ImageShape } from '../models/imageShape.js';
-import { generatePixels } from '../samples/generate.js';
-import { composeGrid } from '../samples/grid.js';
-import { fixedNoise } from '../training/trainer.js';
-
-export type TensorJob =
-  | { kind: 'describe'; preset: PresetId; params: Record<string, unknown>; shape: ImageShape }
-  | { kind: 'sample'; checkpointDir: string; seed: number }
-  | { kind: 'export'; checkpointDir: string; format: ExportFormatId; outDir: string; options: ExportOptions }
-  | { kind: 'measure'; projectDir: string; runId: string; checkpointId: string };
+import { sampleCheckpointGrid } from '../samples/sampleGrid.js';
 
 let fastest: Promise<BackendName> | null = null;
 
@@ -36,7 +26,7 @@ async function useFastest(): Promise<void> {
 }
 
 /** G and D of a preset for this dataset's image shape, layer by layer with output shapes; the models are freed after. */
-export async function describeModel(job: Extract<TensorJob, { kind: 'describe' }>): Promise<ModelDescription> {
+export async function describeModel(job: TensorJobOf<'describe'>): Promise<ModelDescription> {
   await initBackend('cpu');
   const params = resolveParams(job.preset, job.params);
   const models = buildModels(job.preset, params, job.shape, 1);
@@ -57,22 +47,14 @@ export async function describeModel(job: Extract<TensorJob, { kind: 'describe' }
 }
 
 /** A fresh grid from a checkpoint's generator, laid out like the training preview (a row per class when conditional). */
-export async function sampleCheckpoint(job: Extract<TensorJob, { kind: 'sample' }>): Promise<SampleGrid> {
+export async function sampleCheckpoint(job: TensorJobOf<'sample'>): Promise<SampleGrid> {
   await useFastest();
-  const { models } = await openGenerator(job.checkpointDir);
-  const { noise, classes, rows, cols } = fixedNoise(models, job.seed);
-  try {
-    const pixels = await generatePixels(models, noise, classes);
-    return composeGrid(pixels, models.shape, rows, cols);
-  } finally {
-    tf.dispose([noise, ...(classes ? [classes] : [])]);
-    models.generator.dispose();
-  }
+  return sampleCheckpointGrid(job.checkpointDir, job.seed);
 }
 
 /** An export of a checkpoint's generator (engine/export), reporting progress and stopping on `signal`. */
 export async function exportGenerator(
-  job: Extract<TensorJob, { kind: 'export' }>,
+  job: TensorJobOf<'export'>,
   onProgress: (progress: ExportProgress) => void,
   signal: AbortSignal,
 ): Promise<ExportResult> {
@@ -86,7 +68,7 @@ export async function exportGenerator(
  * network, which is the part that reports progress.
  */
 export async function measureCheckpoint(
-  job: Extract<TensorJob, { kind: 'measure' }>,
+  job: TensorJobOf<'measure'>,
   onProgress: (progress: ExportProgress) => void,
 ): Promise<CheckpointEvaluation> {
   await useFastest();

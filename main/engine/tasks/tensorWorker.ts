@@ -1,35 +1,47 @@
 /**
  * Entry of the worker thread that does the studio's own TensorFlow.js work (describing a preset's
- * layers, sampling, exporting or measuring a checkpoint), so building a model or running a generator never stalls the
- * main process's event loop, the window's IPC or the web server.
+ * layers, sampling, exporting or measuring a checkpoint), so building a model or running a generator
+ * never stalls the main process's event loop, the window's IPC or the web server. Speaks
+ * shared/tensorJobs.ts: TensorWorkerRequest in, TensorWorkerReply out.
  */
 import { parentPort } from 'node:worker_threads';
-import { describeModel, exportGenerator, measureCheckpoint, sampleCheckpoint, type TensorJob } from './tensorTasks.js';
+import type { ExportProgress } from '../../../shared/export.js';
+import type { TensorJob, TensorWorkerReply, TensorWorkerRequest } from '../../../shared/tensorJobs.js';
+import { describeModel, exportGenerator, measureCheckpoint, sampleCheckpoint } from './tensorTasks.js';
 
 if (!parentPort) throw new Error('tensorWorker must run in a worker thread');
 const port = parentPort;
+const reply = (message: TensorWorkerReply) => port.postMessage(message);
 
 /** Jobs that can be cancelled (exports), by id. */
 const cancels = new Map<number, AbortController>();
 
-port.on('message', async (message: { id: number; job: TensorJob } | { cancel: number }) => {
-  if ('cancel' in message) return void cancels.get(message.cancel)?.abort();
-  const { id, job } = message;
+port.on('message', async (request: TensorWorkerRequest) => {
+  if (request.type === 'cancel') return void cancels.get(request.id)?.abort();
+  const { id, job } = request;
   try {
-    let value: unknown;
-    if (job.kind === 'describe') value = await describeModel(job);
-    else if (job.kind === 'sample') value = await sampleCheckpoint(job);
-    else if (job.kind === 'measure') value = await measureCheckpoint(job, (progress) => port.postMessage({ id, progress }));
-    else {
-      const controller = new AbortController();
-      cancels.set(id, controller);
-      value = await exportGenerator(job, (progress) => port.postMessage({ id, progress }), controller.signal);
-    }
-    port.postMessage({ id, ok: true, value });
+    reply(await run(id, job));
   } catch (error) {
     const failure = error instanceof Error ? error : new Error(String(error));
-    port.postMessage({ id, ok: false, error: failure.message, name: failure.name });
+    reply({ type: 'failed', id, error: failure.message, name: failure.name });
   } finally {
     cancels.delete(id);
   }
 });
+
+async function run(id: number, job: TensorJob): Promise<TensorWorkerReply> {
+  const onProgress = (progress: ExportProgress) => reply({ type: 'progress', id, progress });
+  switch (job.kind) {
+    case 'describe':
+      return { type: 'done', id, kind: job.kind, value: await describeModel(job) };
+    case 'sample':
+      return { type: 'done', id, kind: job.kind, value: await sampleCheckpoint(job) };
+    case 'measure':
+      return { type: 'done', id, kind: job.kind, value: await measureCheckpoint(job, onProgress) };
+    case 'export': {
+      const controller = new AbortController();
+      cancels.set(id, controller);
+      return { type: 'done', id, kind: job.kind, value: await exportGenerator(job, onProgress, controller.signal) };
+    }
+  }
+}

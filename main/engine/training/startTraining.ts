@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import type { TrainingCommand, TrainingEvent, TrainingRequest } from '../../../shared/training.js';
+import type { TrainingCommand, TrainingEvent, TrainingProcessMessage, TrainingRequest } from '../../../shared/training.js';
 import { workerEntry } from '../workerEntry.js';
 
 export interface TrainingHandle {
@@ -30,11 +30,12 @@ export function startTraining(request: TrainingRequest, onEvent: (event: Trainin
   let last: (TrainingEvent & { type: 'finished' | 'failed' }) | null = null;
   let step = 0;
   const done = new Promise<TrainingEvent & { type: 'finished' | 'failed' }>((resolve) => {
-    child.on('message', (event: TrainingEvent) => {
-      if ('step' in event && typeof event.step === 'number') step = event.step;
-      if (event.type === 'finished' || event.type === 'failed') last = event;
-      if (event.type === 'log' && event.message === 'training process done') return;
-      onEvent(event);
+    child.on('message', (message: TrainingProcessMessage) => {
+      // The exit that follows `ended` resolves `done` with the last finished or failed event.
+      if (message.type === 'ended') return;
+      if ('step' in message && typeof message.step === 'number') step = message.step;
+      if (message.type === 'finished' || message.type === 'failed') last = message;
+      onEvent(message);
     });
     child.on('exit', (code, signal) => {
       if (last) return resolve(last);

@@ -5,13 +5,14 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { testBackendEnv, testBackendName } from '../support/testBackend.js';
 
 const cli = join(import.meta.dirname, '..', '..', '..', 'main', 'cli.ts');
 
 function gan(args: string[], env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, GAN_STUDIO_BACKEND: 'wasm', ...env },
+    env: { ...testBackendEnv(), ...env },
     timeout: 300_000,
   });
   return { code: result.status, out: result.stdout + result.stderr };
@@ -24,7 +25,8 @@ test('gan-studio: train on a built-in set, resume, sample', async () => {
     const first = gan(['train', '--builtin', 'shapes', '--preset', 'cgan', '--epochs', '1', '--project', project, '--size', '16', '--count', '256', '--param', 'hiddenUnits=[32,64]']);
     assert.equal(first.code, 0, first.out);
     assert.match(first.out, /Imported 256 images, 16x16x3, 4 classes/);
-    assert.match(first.out, /Backend: CPU \(WebAssembly/);
+    // The backend the suite trains on (native TensorFlow where provisioned, else WebAssembly) is named.
+    assert.match(first.out, testBackendName === 'wasm' ? /Backend: CPU \(WebAssembly/ : /Backend: (CPU \((native TensorFlow|WebAssembly)|GPU \(CUDA)/);
     assert.match(first.out, /Training \[#+\] 4\/4 100%/, 'a progress bar with the step count');
     assert.match(first.out, /Finished run-001: 4 steps .* img\/s, D loss \d/, 'a one-line summary');
 

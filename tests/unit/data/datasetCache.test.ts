@@ -82,13 +82,13 @@ test('a bad manifest is refused with the reason', async () => {
   await assert.rejects(openDataset(project), /manifest\.json is not valid JSON/);
 
   await writeFile(path, JSON.stringify({ ...good, count: 'three' }));
-  await assert.rejects(openDataset(project), /Invalid dataset\/manifest\.json: count/);
+  await assert.rejects(openDataset(project), /dataset\/manifest\.json is damaged: count/);
 
   await writeFile(path, JSON.stringify({ ...good, channels: 4 }));
   await assert.rejects(openDataset(project), /channels/);
 
   await writeFile(path, JSON.stringify({ ...good, version: 99, somethingNew: true }));
-  await assert.rejects(openDataset(project), /format version 99, newer than this GAN Studio reads \(version 1\)/);
+  await assert.rejects(openDataset(project), /dataset\/manifest\.json was written by a newer GAN Studio \(dataset format 99; this version reads up to 1\)/);
 
   await writeFile(path, JSON.stringify({ ...good, format: 'something-else' }));
   await assert.rejects(openDataset(project), /not a GAN Studio dataset manifest/);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../../main/engine/backend/initBackend.js';
+import { useTestBackend } from '../support/testBackend.js';
 import { openDataset, type Dataset } from '../../../main/data/datasetCache.js';
 import { resolveParams } from '../../../main/engine/models/buildModels.js';
 import type { GanModels } from '../../../main/engine/models/imageShape.js';
@@ -74,7 +74,7 @@ const cases = [
 
 for (const { preset, params } of cases) {
   test(`a short ${preset} run draws the class it is asked for; a generator that ignores the class does not pass`, async () => {
-    await initBackend('wasm');
+    await useTestBackend();
     const project = await tinyProject({ size: 16, count: 1024, channels: 'gray' });
     try {
       const dataset = await openDataset(project.dir);
@@ -101,6 +101,6 @@ for (const { preset, params } of cases) {
 function classIgnoring(models: GanModels): tf.LayersModel {
   const { generator } = models;
   return {
-    predict: (inputs: tf.Tensor[], config?: tf.ModelPredictArgs) => generator.predict([inputs[0], tf.zerosLike(inputs[1])], config),
+    predict: (inputs: tf.Tensor[], config?: tf.ModelPredictConfig) => generator.predict([inputs[0], tf.zerosLike(inputs[1])], config),
   } as unknown as tf.LayersModel;
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../../main/engine/backend/initBackend.js';
+import { useTestBackend } from '../support/testBackend.js';
 import { openDataset, type Dataset } from '../../../main/data/datasetCache.js';
 import { resolveParams } from '../../../main/engine/models/buildModels.js';
 import { generatePixels } from '../../../main/engine/samples/generate.js';
@@ -48,7 +48,7 @@ async function distanceToData(trainer: Trainer, dataset: Dataset): Promise<numbe
 const LOOKS_LIKE_THE_DATA = 60;
 
 test('a short mlp run moves generated shapes toward the data; the untrained generator does not pass', async () => {
-  await initBackend('wasm');
+  await useTestBackend();
   const project = await tinyProject({ size: 16, count: 1024, channels: 'gray' });
   try {
     const dataset = await openDataset(project.dir);

@@ -10,7 +10,7 @@ import type { TrainingEvent } from '../../../shared/training.js';
 import { evaluateCommand } from '../../../main/cli/evaluate.js';
 import { importBuiltin } from '../../../main/data/builtins/index.js';
 import { openDataset, type Dataset } from '../../../main/data/datasetCache.js';
-import { initBackend } from '../../../main/engine/backend/initBackend.js';
+import { testBackendEnv, useTestBackend } from '../support/testBackend.js';
 import { listCheckpoints, readCheckpointFile } from '../../../main/project/checkpoints.js';
 import type { TrainedGenerator } from '../../../main/engine/checkpoint/openGenerator.js';
 import { buildModels, resolveParams } from '../../../main/engine/models/buildModels.js';
@@ -21,7 +21,8 @@ import { evaluateCheckpoint } from '../../../main/engine/quality/evaluateCheckpo
 import { openFeatureSpace, type FeatureSpace } from '../../../main/engine/quality/featureSpace.js';
 import { measureSamples } from '../../../main/engine/quality/measureSamples.js';
 import { readRunQuality } from '../../../main/engine/quality/runQualityFile.js';
-import { runTraining, type RunControl } from '../../../main/engine/training/runTraining.js';
+import type { RunControl } from '../../../main/engine/training/runControl.js';
+import { runTraining } from '../../../main/engine/training/runTraining.js';
 import { projectLayout } from '../../../main/project/layout.js';
 import { ensureProject } from '../../../main/project/project.js';
 
@@ -37,7 +38,7 @@ let events: TrainingEvent[] = [];
 let end: TrainingEvent;
 
 before(async () => {
-  await initBackend('wasm');
+  await useTestBackend();
   work = await mkdtemp(join(tmpdir(), 'gan-quality-'));
   digits = join(work, 'digits');
   await ensureProject(digits, 'digits');
@@ -265,7 +266,7 @@ test('gan-studio evaluate prints every measure beside real images; --json holds 
   const cli = join(import.meta.dirname, '..', '..', '..', 'main', 'cli.ts');
   const result = spawnSync(process.execPath, ['--import', 'tsx', cli, 'evaluate', '--project', digits, '--json'], {
     encoding: 'utf8',
-    env: { ...process.env, GAN_STUDIO_BACKEND: 'wasm' },
+    env: testBackendEnv(),
     timeout: 120_000,
   });
   assert.equal(result.status, 0, result.stderr);

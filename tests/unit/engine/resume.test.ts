@@ -4,13 +4,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PresetId } from '../../../shared/presets.js';
 import type { TrainingEvent, TrainingRequest } from '../../../shared/training.js';
-import { initBackend } from '../../../main/engine/backend/initBackend.js';
+import { useTestBackend } from '../support/testBackend.js';
 import { runTraining } from '../../../main/engine/training/runTraining.js';
 import { projectLayout } from '../../../main/project/layout.js';
 import { smallParams, tinyProject } from '../support/tinyProject.js';
 
 before(async () => {
-  await initBackend('wasm');
+  await useTestBackend();
 });
 
 async function train(request: TrainingRequest): Promise<TrainingEvent> {

@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { presetIds } from '../../../shared/presets.js';
 import type { TrainingEvent, TrainingRequest } from '../../../shared/training.js';
-import { initBackend } from '../../../main/engine/backend/initBackend.js';
+import { useTestBackend } from '../support/testBackend.js';
 import { runTraining } from '../../../main/engine/training/runTraining.js';
 import { projectLayout } from '../../../main/project/layout.js';
 import { parseMetricsLog } from '../../../main/project/metricsLog.js';
 import { smallParams, tinyProject } from '../support/tinyProject.js';
 
 before(async () => {
-  await initBackend('wasm');
+  await useTestBackend();
 });
 
 async function train(request: TrainingRequest) {

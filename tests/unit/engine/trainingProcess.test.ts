@@ -6,8 +6,9 @@ import type { TrainingEvent } from '../../../shared/training.js';
 import { startTraining } from '../../../main/engine/training/startTraining.js';
 import { projectLayout } from '../../../main/project/layout.js';
 import { tinyProject } from '../support/tinyProject.js';
+import { testBackendEnv } from '../support/testBackend.js';
 
-const env = { ...process.env, GAN_STUDIO_BACKEND: 'wasm' };
+const env = testBackendEnv();
 
 function waitFor(events: TrainingEvent[], match: (e: TrainingEvent) => boolean, ms = 60_000): Promise<TrainingEvent> {
   return new Promise((resolve, reject) => {

@@ -212,8 +212,8 @@ describe('wasm unsortedSegmentSum (the gradient of Embedding)', () => {
   test('sums rows into segments, ignoring ids out of range', () => {
     const x = randomInput([6, 5], 31);
     const ids = { shape: [6], values: new Float32Array([2, 0, 2, 3, 0, 1]) };
-    assertSameOnBoth('segments', { x, ids }, (t) => tf.unsortedSegmentSum(t.x, t.ids.toInt(), 4));
-    assertSameOnBoth('fewer segments', { x, ids }, (t) => tf.unsortedSegmentSum(t.x, t.ids.toInt(), 3));
+    assertSameOnBoth('segments', { x, ids }, (t) => tf.unsortedSegmentSum(t.x, t.ids.toInt() as tf.Tensor1D, 4));
+    assertSameOnBoth('fewer segments', { x, ids }, (t) => tf.unsortedSegmentSum(t.x, t.ids.toInt() as tf.Tensor1D, 3));
   });
 });
 
@@ -360,7 +360,7 @@ describe('Layers training on wasm', () => {
       tf.setBackend(backend);
       const weights = tf.tidy(() => {
         const model = buildModel();
-        model.getWeights().forEach((w, i) => w.assign(tf.tensor(randomInput(w.shape, 300 + i).values, w.shape).mul(0.3)));
+        model.getWeights().forEach((w, i) => (w as tf.Variable).assign(tf.tensor(randomInput(w.shape, 300 + i).values, w.shape).mul(0.3)));
         const optimizer = tf.train.adam(1e-2, 0.5);
         const xs = tf.tensor(images.values, images.shape);
         const ls = tf.tensor(labels.values, labels.shape);

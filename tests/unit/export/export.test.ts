@@ -281,7 +281,9 @@ test('a batch norm that cannot be folded is kept as BatchNormalization, on flat 
     x = tf.layers.leakyReLU({ alpha: 0.2, name: 'g_lrelu' }).apply(x) as tf.SymbolicTensor;
     x = tf.layers.batchNormalization({ name: 'g_bn_image', epsilon: 1e-3 }).apply(x) as tf.SymbolicTensor;
     const model = tf.model({ inputs: noise, outputs: x });
-    model.setWeights(model.weights.map((w, i) => (w.originalName.endsWith('variance') ? tf.randomUniform(w.shape, 0.5, 2, 'float32', i) : tf.randomNormal(w.shape, 0, 0.7, 'float32', i))));
+    // Weights always have a concrete shape (no free batch dimension).
+    const shapeOf = (w: tf.LayerVariable) => w.shape as number[];
+    model.setWeights(model.weights.map((w, i) => (w.originalName.endsWith('variance') ? tf.randomUniform(shapeOf(w), 0.5, 2, 'float32', i) : tf.randomNormal(shapeOf(w), 0, 0.7, 'float32', i))));
     const graph = generatorToOnnxGraph(model);
     assert.equal(graph.node.filter((n) => n.opType === 'BatchNormalization').length, 2);
     const z = tf.randomNormal([4, 8], 0, 1, 'float32', 1);

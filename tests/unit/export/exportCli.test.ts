@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { presetCases, trainCase, type TrainedCase } from './exportFixtures.js';
+import { testBackendEnv } from '../support/testBackend.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 let work: string;
@@ -30,7 +31,7 @@ function cli(...args: string[]): Promise<{ code: number | null; stdout: string; 
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'main', 'cli.ts'), ...args], {
       cwd: root,
-      env: { ...process.env, GAN_STUDIO_BACKEND: 'wasm' },
+      env: testBackendEnv(),
     });
     let stdout = '';
     let stderr = '';

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
-import { channels, eventsOf, type Channel, type StudioEventName } from '../../../shared/contract.js';
+import { channels, eventsOf, type Channel, type ResponseOf, type StudioEventName } from '../../../shared/contract.js';
+import type { Result } from '../../../shared/result.js';
 import type { TrainingEvent, TrainingRequest } from '../../../shared/training.js';
 import { callChannel, handlersFor, type HandlerTable } from '../../../main/ipc.js';
 import type { TrainingHandle } from '../../../main/engine/training/startTraining.js';
@@ -20,6 +21,7 @@ const malformed: Record<Channel, { payload: unknown; names: string }> = {
   getSettings: { payload: { extra: 1 }, names: 'extra' },
   saveSettings: { payload: { backend: 'quantum' }, names: 'backend' },
   listRecentProjects: { payload: [], names: 'request' },
+  getBackendReport: { payload: { refresh: 'yes' }, names: 'refresh' },
   chooseFolder: { payload: { purpose: 'steal' }, names: 'purpose' },
   getProject: { payload: 'x', names: 'request' },
   createProject: { payload: { path: '' }, names: 'path' },
@@ -82,6 +84,8 @@ function fakeTraining(request: TrainingRequest, onEvent: (event: TrainingEvent) 
 }
 
 let root: string;
+/** callChannel with the channel's response type, for reading a successful result's fields. */
+const callTyped = <C extends Channel>(table: HandlerTable, channel: C, payload: unknown) => callChannel(table, channel, payload) as Promise<Result<ResponseOf<C>>>;
 let studio: Studio;
 let table: HandlerTable;
 
@@ -169,7 +173,7 @@ test('a project: create, import a folder with a corrupt file, preview, train, pa
   assert.equal(created.ok, true);
   const heard = new Set<StudioEventName>();
   const stopListening = studio.events.subscribe((event) => heard.add(event));
-  const imported = await callChannel(table, 'importFolder', { folder, options: { size: 16, channels: 'rgb', fit: 'crop' } });
+  const imported = await callTyped(table, 'importFolder', { folder, options: { size: 16, channels: 'rgb', fit: 'crop' } });
   await new Promise((resolve) => setTimeout(resolve, 300));
   stopListening();
   assert.deepEqual([...heard].sort(), [...eventsOf.importFolder!].sort(), 'importFolder causes the events the contract lists');
@@ -178,14 +182,14 @@ test('a project: create, import a folder with a corrupt file, preview, train, pa
   assert.deepEqual(imported.value.classes, ['blue', 'red']);
   assert.deepEqual(imported.value.skipped.map((s) => s.path), ['red/broken.png']);
 
-  const preview = await callChannel(table, 'getDatasetPreview', { perRow: 4 });
+  const preview = await callTyped(table, 'getDatasetPreview', { perRow: 4 });
   assert.ok(preview.ok);
   assert.deepEqual(preview.value.rowLabels, ['blue', 'red']);
   assert.ok(preview.value.grid.rgba instanceof Uint8Array);
   // Top-left pixel of the first row is a blue image.
   assert.deepEqual([...preview.value.grid.rgba.subarray(0, 4)], [0, 0, 255, 255]);
 
-  const started = await callChannel(table, 'startTraining', { options: { preset: 'mlp' } });
+  const started = await callTyped(table, 'startTraining', { options: { preset: 'mlp' } });
   assert.ok(started.ok, JSON.stringify(started));
   assert.equal(started.value.status, 'running');
   assert.equal(started.value.runId, 'run-001');

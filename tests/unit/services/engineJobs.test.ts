@@ -101,3 +101,14 @@ test('train, then read the run back: metrics, checkpoint samples, fresh samples,
   if (!twice.ok) assert.match(twice.error, /already holds an export/);
   assert.deepEqual(await call('cancelExport', {}), { cancelled: false });
 });
+
+test('the backend report through the contract: every backend, the default choice loaded, served again without probing', async () => {
+  const report = await call<{ backends: { name: string; loaded: boolean; device: string | null }[]; defaultChoice: string }>('getBackendReport', {});
+  assert.deepEqual(report.backends.map((b) => b.name), ['gpu', 'native', 'wasm', 'cpu']);
+  assert.equal(report.backends.find((b) => b.name === report.defaultChoice)?.loaded, true);
+  // The same object: served from memory, not probed again; refresh probes anew.
+  assert.equal(await call<typeof report>('getBackendReport', {}), report);
+  const fresh = await call<typeof report>('getBackendReport', { refresh: true });
+  assert.notEqual(fresh, report);
+  assert.deepEqual(fresh.backends.map((b) => b.loaded), report.backends.map((b) => b.loaded));
+});
