@@ -24,7 +24,7 @@ export function horizontalOverflow(page: Page): Promise<string[]> {
     };
     const root = document.scrollingElement ?? document.documentElement;
     if (root.scrollWidth > root.clientWidth + 1) found.push(`the page is ${root.scrollWidth} px wide in ${root.clientWidth}`);
-    for (const el of document.querySelectorAll('body *')) {
+    for (const el of Array.from(document.querySelectorAll('body *'))) {
       if (el.closest('[data-scrolls="x"]')) continue;
       const style = getComputedStyle(el);
       if (style.overflowX !== 'auto' && style.overflowX !== 'scroll') continue;
@@ -58,6 +58,6 @@ export async function checkScreenSizes(page: Page, name: string, check?: (size: 
 async function fullLengthScreenshot(page: Page, path: string): Promise<void> {
   await page.addStyleTag({ content: '.shell { height: auto !important; min-height: 100%; } .shell > main { overflow: visible !important; }' }).then(async (tag) => {
     await page.screenshot({ path, fullPage: true });
-    await tag.evaluate((el) => el.remove());
+    await tag.evaluate((el) => (el as Element).remove());
   });
 }

@@ -133,8 +133,9 @@ test('a zip of one folder imports that folder with its class subfolders', async 
   assert.equal((await upload(id, 'faces.zip', zip)).status, 200);
   const imported = await callChannel(handlersFor(studio), 'importUpload', { upload: id, options: { size: 8 } });
   assert.ok(imported.ok, JSON.stringify(imported));
-  assert.equal(imported.value.name, 'faces');
-  assert.deepEqual(imported.value.classes, ['happy', 'sad']);
+  const manifest = imported.value as DatasetManifest;
+  assert.equal(manifest.name, 'faces');
+  assert.deepEqual(manifest.classes, ['happy', 'sad']);
 });
 
 test('an export folder downloads as a zip; other folders do not', async () => {
