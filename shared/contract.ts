@@ -49,8 +49,11 @@ export const settingsSchema = z
   .object({ backend: settingFields.backend.default('auto'), lastProject: settingFields.lastProject.default(null) })
   .strict();
 export type Settings = z.output<typeof settingsSchema>;
-/** A change to some settings; what is left out stays as it was. */
-export const settingsPatchSchema = z.object(settingFields).partial().strict();
+/**
+ * A change to some settings from a window; what is left out stays as it was. The remembered project
+ * is not among them: it is set by opening a project (through the path checks), never written by a window.
+ */
+export const settingsPatchSchema = z.object({ backend: settingFields.backend }).partial().strict();
 
 export const builtinImportSchema = z
   .object({
