@@ -35,6 +35,16 @@ test('gan-studio: train on a built-in set, resume, sample', async () => {
     assert.match(resumed.out, /Resuming run-001 from step-00000004/);
     assert.match(resumed.out, /Finished run-001: 4 steps \(to step 8\)/);
 
+    // Resuming a run that has trained all its epochs says so and how to go on, instead of training 0 steps.
+    const done = gan(['train', '--project', project, '--resume']);
+    assert.equal(done.code, 1, done.out);
+    assert.match(done.out, /already reached the 2 epochs asked for, so there is nothing to resume\. To train it further, give the new total: --epochs 12/);
+
+    // A mistyped project folder is not found, not "not trained yet".
+    const missing = gan(['sample', '--project', join(dir, 'no such project'), '--out', join(dir, 'x.png')]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.out, /No project folder at .*no such project: it does not exist/);
+
     const out = join(project, 'grid.png');
     const sample = gan(['sample', '--project', project, '--count', '8', '--out', out]);
     assert.equal(sample.code, 0, sample.out);
