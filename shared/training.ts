@@ -89,6 +89,19 @@ export interface RunInfo {
   message?: string;
   /** Set when this run was branched from an earlier checkpoint of another run. */
   parent?: { runId: string; checkpointId: string };
+  /** Set when the run is a generator imported from an .onnx file: it has no discriminator and cannot be resumed. */
+  imported?: ImportedFrom;
+}
+
+/** Where an imported generator came from (gan-studio import-generator). */
+export interface ImportedFrom {
+  /** The .onnx file, as it was named. */
+  file: string;
+  /** Who wrote it, from the ONNX producer fields, e.g. "GAN Studio PyTorch job (torch 2.3.0)". */
+  producer: string;
+  /** What trained it, from its metadata, e.g. "pytorch 2.3.0 (8 x cuda)". */
+  trainedBy?: string;
+  importedAt: string;
 }
 
 /** Everything the training process tells its caller. */
