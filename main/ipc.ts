@@ -121,6 +121,15 @@ export function handlersFor(studio: Studio): HandlerTable {
     },
     cancelExport: async () => studio.exports.cancel(),
     getExportState: async () => studio.exports.state(),
+
+    importGenerator: async ({ path }) => {
+      const projectDir = project.require();
+      const onnxFile = studio.access.check(path, 'Import generator');
+      studio.ensureIdle('import a generator');
+      const imported = await studio.tensors.importGenerator({ projectDir, onnxFile });
+      project.changed();
+      return imported;
+    },
   };
 }
 

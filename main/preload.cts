@@ -52,6 +52,7 @@ const studio: StudioApi = {
   exportCheckpoint: invoke('exportCheckpoint'),
   cancelExport: invoke('cancelExport'),
   getExportState: invoke('getExportState'),
+  importGenerator: invoke('importGenerator'),
   onTrainingEvent: subscribe('trainingEvent'),
   onImportProgress: subscribe('importProgress'),
   onExportProgress: subscribe('exportProgress'),

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { builtinDatasetIds, channelModes, importOptionsSchema, type DatasetManifest, type ImportProgress } from './dataset.js';
 import { exportFormatIdSchema, exportOptionsSchema, type ExportFormatInfo, type ExportProgress, type ExportResult } from './export.js';
+import type { ImportedGenerator } from './handoff.js';
 import { presetIdSchema } from './presets.js';
 import type { ProjectSummary, RunSummary } from './project.js';
 import type { CheckpointEvaluation, RunQualityFile } from './quality.js';
@@ -22,7 +23,8 @@ const folderId = z
   .max(200)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a run or checkpoint id such as run-001 or step-00000100');
 
-export const folderPurposes = ['import', 'openProject', 'newProject', 'export'] as const;
+/** What a native dialog is for; 'generator' picks an .onnx file rather than a folder. */
+export const folderPurposes = ['import', 'openProject', 'newProject', 'export', 'generator'] as const;
 export type FolderPurpose = (typeof folderPurposes)[number];
 
 const settingFields = {
@@ -101,6 +103,9 @@ export const requestSchemas = {
     .strict(),
   cancelExport: empty,
   getExportState: empty,
+
+  /** Brings a generator .onnx (the PyTorch job's, or an ONNX export) into the project as a run of its own. */
+  importGenerator: z.object({ path }).strict(),
 } as const;
 
 export type Channel = keyof typeof requestSchemas;
@@ -216,6 +221,7 @@ export interface ResponseMap {
   exportCheckpoint: ExportResult;
   cancelExport: { cancelled: boolean };
   getExportState: ExportJobEvent | null;
+  importGenerator: ImportedGenerator;
 }
 export type ResponseOf<C extends Channel> = ResponseMap[C];
 
@@ -250,6 +256,7 @@ export const eventsOf: Partial<Record<Channel, readonly StudioEventName[]>> = {
   measureCheckpoint: ['measureProgress', 'projectChanged'],
   exportCheckpoint: ['exportProgress', 'projectChanged'],
   cancelExport: ['exportProgress'],
+  importGenerator: ['projectChanged'],
 };
 
 export type Unsubscribe = () => void;

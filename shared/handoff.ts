@@ -40,6 +40,18 @@ export const handoffFormats: readonly HandoffFormatInfo[] = [
   },
 ];
 
+/** What `import-generator` (and the Runs screen's button) made of an .onnx file. */
+export interface ImportedGenerator {
+  runId: string;
+  checkpointId: string;
+  step: number;
+  preset: PresetId;
+  /** Metric lines brought along from a metrics.jsonl beside the .onnx file. */
+  metrics: number;
+  /** One line for the user. */
+  summary: string;
+}
+
 export const isHandoffFormat = (format: string): format is HandoffFormatId => (handoffFormatIds as readonly string[]).includes(format);
 
 /** StyleGAN's networks are built for square images whose side is a power of two, 4 or more. */

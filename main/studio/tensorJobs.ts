@@ -3,6 +3,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ModelDescription } from '../../shared/contract.js';
 import type { ExportProgress, ExportResult } from '../../shared/export.js';
+import type { ImportedGenerator } from '../../shared/handoff.js';
 import type { CheckpointEvaluation } from '../../shared/quality.js';
 import type { SampleGrid } from '../../shared/training.js';
 import type { TensorJob } from './tensorTasks.js';
@@ -37,6 +38,10 @@ export class TensorJobs {
   /** Measures a checkpoint with progress (mostly the feature network's training, the first time on a dataset). */
   measure(job: JobOf<'measure'>, onProgress: (progress: ExportProgress) => void): Promise<CheckpointEvaluation> {
     return this.run({ kind: 'measure', ...job }, onProgress).promise as Promise<CheckpointEvaluation>;
+  }
+
+  importGenerator(job: JobOf<'importGenerator'>): Promise<ImportedGenerator> {
+    return this.run({ kind: 'importGenerator', ...job }).promise as Promise<ImportedGenerator>;
   }
 
   async close(): Promise<void> {

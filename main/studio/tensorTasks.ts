@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LayerRow, ModelDescription } from '../../shared/contract.js';
 import type { ExportFormatId, ExportOptions, ExportProgress, ExportResult } from '../../shared/export.js';
+import type { ImportedGenerator } from '../../shared/handoff.js';
 import type { PresetId } from '../../shared/presets.js';
 import type { CheckpointEvaluation } from '../../shared/quality.js';
 import type { BackendName, SampleGrid } from '../../shared/training.js';
@@ -8,6 +9,7 @@ import { initBackend } from '../engine/backend/initBackend.js';
 import { openGenerator } from '../engine/checkpoint/openGenerator.js';
 import { exportCheckpoint } from '../engine/export/index.js';
 import { evaluateCheckpoint } from '../engine/quality/evaluateCheckpoint.js';
+import { importGenerator } from '../engine/import/importGenerator.js';
 import { buildModels, resolveParams } from '../engine/models/buildModels.js';
 import type { ImageShape } from '../engine/models/imageShape.js';
 import { generatePixels } from '../engine/samples/generate.js';
@@ -18,7 +20,8 @@ export type TensorJob =
   | { kind: 'describe'; preset: PresetId; params: Record<string, unknown>; shape: ImageShape }
   | { kind: 'sample'; checkpointDir: string; seed: number }
   | { kind: 'export'; checkpointDir: string; format: ExportFormatId; outDir: string; options: ExportOptions }
-  | { kind: 'measure'; projectDir: string; runId: string; checkpointId: string };
+  | { kind: 'measure'; projectDir: string; runId: string; checkpointId: string }
+  | { kind: 'importGenerator'; projectDir: string; onnxFile: string };
 
 let fastest: Promise<BackendName> | null = null;
 
@@ -96,6 +99,12 @@ export async function measureCheckpoint(
     { runId: job.runId, checkpointId: job.checkpointId },
     { save: true, onProgress: (done, total) => onProgress({ stage: 'Training the feature network', done, total }) },
   );
+}
+
+/** A generator .onnx made a run of the project (engine/import). */
+export async function importOnnxGenerator(job: Extract<TensorJob, { kind: 'importGenerator' }>): Promise<ImportedGenerator> {
+  await useFastest();
+  return importGenerator(job.onnxFile, job.projectDir);
 }
 
 function layerRow(layer: tf.layers.Layer): LayerRow {

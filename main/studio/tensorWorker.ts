@@ -4,7 +4,7 @@
  * main process's event loop, the window's IPC or the web server.
  */
 import { parentPort } from 'node:worker_threads';
-import { describeModel, exportGenerator, measureCheckpoint, sampleCheckpoint, type TensorJob } from './tensorTasks.js';
+import { describeModel, exportGenerator, importOnnxGenerator, measureCheckpoint, sampleCheckpoint, type TensorJob } from './tensorTasks.js';
 
 if (!parentPort) throw new Error('tensorWorker must run in a worker thread');
 const port = parentPort;
@@ -19,6 +19,7 @@ port.on('message', async (message: { id: number; job: TensorJob } | { cancel: nu
     let value: unknown;
     if (job.kind === 'describe') value = await describeModel(job);
     else if (job.kind === 'sample') value = await sampleCheckpoint(job);
+    else if (job.kind === 'importGenerator') value = await importOnnxGenerator(job);
     else if (job.kind === 'measure') value = await measureCheckpoint(job, (progress) => port.postMessage({ id, progress }));
     else {
       const controller = new AbortController();

@@ -48,6 +48,7 @@ const malformed: Record<Channel, { payload: unknown; names: string }> = {
   exportCheckpoint: { payload: { runId: 'run-001', checkpointId: 'step-1', format: 'pdf' }, names: 'format' },
   cancelExport: { payload: { all: true }, names: 'all' },
   getExportState: { payload: false, names: 'request' },
+  importGenerator: { payload: { path: '' }, names: 'path' },
 };
 
 /** A stand-in for the training process: reports started, then waits for stop. */

@@ -4,7 +4,8 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_VERSION, type CheckpointFile } from '../../../shared/checkpoint.js';
 import { isLabelled } from '../../../shared/dataset.js';
-import { presets, type PresetId } from '../../../shared/presets.js';
+import type { ImportedGenerator } from '../../../shared/handoff.js';
+import { presets } from '../../../shared/presets.js';
 import type { RunInfo } from '../../../shared/training.js';
 import { makeStagingDir } from '../../project/atomicWrite.js';
 import { checkpointId, projectLayout } from '../../project/layout.js';
@@ -16,17 +17,6 @@ import { generatePixels } from '../samples/generate.js';
 import { composeGrid } from '../samples/grid.js';
 import { fixedNoise } from '../training/trainer.js';
 import { readOnnxGenerator } from './generatorFromOnnx.js';
-
-export interface ImportedGenerator {
-  runId: string;
-  checkpointId: string;
-  step: number;
-  preset: PresetId;
-  /** Metric lines brought along from a metrics.jsonl beside the .onnx file. */
-  metrics: number;
-  /** One line for the user. */
-  summary: string;
-}
 
 /**
  * Makes a generator in GAN Studio's ONNX contract a run of the project: runs/<new id>/ with
