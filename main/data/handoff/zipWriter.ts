@@ -9,6 +9,9 @@ import { open, type FileHandle } from 'node:fs/promises';
  */
 export class ZipWriter {
   private offset = 0;
+  /** Small writes (headers, PNGs of a few kB) gathered into one system call per few MB. */
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
   private readonly central: Uint8Array[] = [];
   private entries = 0;
   private readonly dosTime: number;
@@ -33,7 +36,7 @@ export class ZipWriter {
     const size = chunks.reduce((sum, c) => sum + c.byteLength, 0);
     let crc = 0;
     for (const c of chunks) crc = crc32(c, crc);
-    const nameBytes = new TextEncoder().encode(name);
+    const nameBytes = UTF8.encode(name);
     const big = size >= 0xffffffff;
     const local = new Bytes(30 + nameBytes.length + (big ? 20 : 0));
     local.u32(0x04034b50).u16(big ? 45 : 20).u16(UTF8_NAMES).u16(STORED).u16(this.dosTime).u16(this.dosDate).u32(crc);
@@ -64,6 +67,7 @@ export class ZipWriter {
       const count = Math.min(this.entries, 0xffff);
       end.u32(0x06054b50).u16(0).u16(0).u16(count).u16(count).u32(Math.min(size, 0xffffffff)).u32(Math.min(start, 0xffffffff)).u16(0);
       await this.write(end.array);
+      await this.flush();
       await this.handle.sync();
     } finally {
       await this.handle.close();
@@ -93,18 +97,45 @@ export class ZipWriter {
   }
 
   private async write(data: Uint8Array): Promise<void> {
+    this.offset += data.byteLength;
+    if (data.byteLength >= FLUSH_BYTES) {
+      await this.flush();
+      await this.writeAll(data);
+      return;
+    }
+    // Copied: the caller may reuse its buffer once this returns.
+    this.pending.push(data.slice());
+    this.pendingBytes += data.byteLength;
+    if (this.pendingBytes >= FLUSH_BYTES) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pendingBytes === 0) return;
+    const joined = new Uint8Array(this.pendingBytes);
+    let at = 0;
+    for (const part of this.pending) {
+      joined.set(part, at);
+      at += part.byteLength;
+    }
+    this.pending = [];
+    this.pendingBytes = 0;
+    await this.writeAll(joined);
+  }
+
+  private async writeAll(data: Uint8Array): Promise<void> {
     let done = 0;
     while (done < data.byteLength) {
       const { bytesWritten } = await this.handle.write(data, done, Math.min(WRITE_CHUNK, data.byteLength - done));
       done += bytesWritten;
     }
-    this.offset += data.byteLength;
   }
 }
 
+const UTF8 = new TextEncoder();
 const STORED = 0;
 /** General purpose flag bit 11: file names are UTF-8. */
 const UTF8_NAMES = 0x0800;
+const FLUSH_BYTES = 4 * 1024 * 1024;
 /** Linux writes at most ~2 GiB per call. */
 const WRITE_CHUNK = 256 * 1024 * 1024;
 

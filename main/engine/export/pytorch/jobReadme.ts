@@ -33,6 +33,9 @@ Every process trains on its own slice of each batch (DistributedDataParallel ave
 gradients, a DistributedSampler deals the images); \`--batch-size\` is the batch of all processes
 together and must divide evenly among them. GPUs use NCCL, CPUs Gloo. ${initNote}
 
+On Debian 12's \`python3-torch\` (PyTorch 1.13 on Python 3.11) torchrun stops at start with
+\`'NoneType' object has no attribute 'get'\`; add \`--redirects 1 --tee 1\` after \`torchrun\`.
+
 | option | what it does |
 |---|---|
 | \`--epochs N\` | epochs in all, counting steps already trained (default ${job.epochs}, the run's) |
