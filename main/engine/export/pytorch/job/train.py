@@ -40,21 +40,28 @@ from studio_checkpoint import load_studio_checkpoint  # noqa: E402
 STUDIO_ADAM_EPSILON = 1e-7
 
 
+def positive(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f'must be 1 or more, got {text}')
+    return value
+
+
 def parse_args(job):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--data', default=os.path.join(HERE, 'data', 'dataset.npz'), help='the dataset (default: data/dataset.npz beside this file)')
     parser.add_argument('--out', default=os.path.join(HERE, 'output'), help='checkpoints, metrics.jsonl and generator.onnx go here (default: output/)')
-    parser.add_argument('--epochs', type=int, default=job['epochs'], help=f'epochs in all, counting any steps already trained (default: the run\'s {job["epochs"]})')
-    parser.add_argument('--max-steps', type=int, help='stop after this many steps in all')
-    parser.add_argument('--batch-size', type=int, default=job['params']['batchSize'], help='real images per step over all processes (default: the run\'s)')
+    parser.add_argument('--epochs', type=positive, default=job['epochs'], help=f'epochs in all, counting any steps already trained (default: the run\'s {job["epochs"]})')
+    parser.add_argument('--max-steps', type=positive, help='stop after this many steps in all')
+    parser.add_argument('--batch-size', type=positive, default=job['params']['batchSize'], help='real images per step over all processes (default: the run\'s)')
     parser.add_argument('--checkpoint-every', type=int, default=0, help='also checkpoint every N steps (default: each epoch end and the last step)')
-    parser.add_argument('--log-every', type=int, default=50, help='print and log the losses every N steps')
+    parser.add_argument('--log-every', type=positive, default=50, help='print and log the losses every N steps')
     parser.add_argument('--init-from', help='a GAN Studio checkpoint folder to start from (the job\'s init/, or runs/<run>/checkpoints/step-N)')
     parser.add_argument('--seed', type=int, default=job['seed'])
     parser.add_argument('--device', choices=['auto', 'cpu', 'cuda'], default='auto')
     parser.add_argument('--dist-backend', choices=['auto', 'nccl', 'gloo'], default='auto', help='auto: nccl on GPUs, gloo on CPUs')
     parser.add_argument('--sync-bn', action='store_true', help='batch norm statistics over the whole batch of all GPUs, as the studio sees one batch (CUDA only)')
-    parser.add_argument('--threads', type=int, help='CPU threads per process (torch.set_num_threads)')
+    parser.add_argument('--threads', type=positive, help='CPU threads per process (torch.set_num_threads)')
     return parser.parse_args()
 
 
