@@ -1,4 +1,5 @@
 import { presetIds, type PresetId } from '../shared/presets.js';
+import { backendNames, type BackendName } from '../shared/training.js';
 
 /** The order of the issue and the README table: the MLPs, then the convolutional presets. */
 const benchOrder: PresetId[] = ['mlp', 'cgan', 'dcgan', 'cdcgan'];
@@ -7,6 +8,8 @@ import type { SpeedOptions } from './trainingSpeed.js';
 export interface BenchOptions {
   presets: PresetId[];
   batches: number[];
+  /** Each case is trained on each of these that loads; native and wasm side by side by default. */
+  backends: BackendName[];
   /** Where to write the figures as JSON, if asked. */
   jsonPath?: string;
   torch: boolean;
@@ -18,12 +21,12 @@ export interface BenchOptions {
   compareThreads: boolean;
 }
 
-const usage = `npm run bench -- [--json [file]] [--presets mlp,cgan,dcgan,cdcgan] [--batches 64,256] [--quick]
+const usage = `npm run bench -- [--json [file]] [--presets mlp,cgan,dcgan,cdcgan] [--batches 64,256] [--backends gpu,native,wasm] [--quick]
                        [--no-torch] [--no-import] [--no-lag] [--no-kernels] [--compare-threads]`;
 
 /** Parses the command line; throws with the usage on anything it does not know. */
 export function parseBenchArgs(args: string[]): BenchOptions {
-  const options: BenchOptions = { presets: benchOrder.filter((p) => presetIds.includes(p)), batches: [64, 256], torch: true, imports: true, lag: true, kernels: true, quick: false, compareThreads: false };
+  const options: BenchOptions = { presets: benchOrder.filter((p) => presetIds.includes(p)), batches: [64, 256], backends: ['gpu', 'native', 'wasm'], torch: true, imports: true, lag: true, kernels: true, quick: false, compareThreads: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const value = () => {
@@ -35,6 +38,7 @@ export function parseBenchArgs(args: string[]): BenchOptions {
     else if (arg.startsWith('--json=')) options.jsonPath = arg.slice('--json='.length);
     else if (arg === '--presets') options.presets = value().split(',').map((p) => checkPreset(p));
     else if (arg === '--batches') options.batches = value().split(',').map((b) => checkBatch(b));
+    else if (arg === '--backends') options.backends = value().split(',').map((b) => checkBackend(b));
     else if (arg === '--quick') options.quick = true;
     else if (arg === '--compare-threads') options.compareThreads = true;
     else if (arg === '--no-torch') options.torch = false;
@@ -49,6 +53,11 @@ export function parseBenchArgs(args: string[]): BenchOptions {
 function checkPreset(value: string): PresetId {
   if (!(presetIds as readonly string[]).includes(value)) throw new Error(`--presets: ${value} is not one of ${presetIds.join(', ')}`);
   return value as PresetId;
+}
+
+function checkBackend(value: string): BackendName {
+  if (!(backendNames as readonly string[]).includes(value)) throw new Error(`--backends: ${value} is not one of ${backendNames.join(', ')}`);
+  return value as BackendName;
 }
 
 function checkBatch(value: string): number {

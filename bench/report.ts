@@ -8,7 +8,8 @@ import type { TrainingFigures } from './trainingSpeed.js';
 export interface BenchResults {
   machine: { cpu: string; cores: number; memoryGb: number; node: string; platform: string };
   date: string;
-  backend?: string;
+  /** Backends asked for that did not load here, with the reason. */
+  notLoaded?: string[];
   training: Array<{
     studio: TrainingFigures | { error: string };
     /** The same case on one wasm thread (--compare-threads). */
@@ -35,14 +36,16 @@ export function formatReport(results: BenchResults): string {
   const out: string[] = [];
   const m = results.machine;
   out.push(`Machine: ${m.cpu}, ${m.cores} cores, ${fixed(m.memoryGb)} GB, Node ${m.node}, ${m.platform}`);
-  if (results.backend) out.push(`Studio backend: ${results.backend}`);
+  const labels = [...new Set(results.training.flatMap(({ studio }) => ('error' in studio ? [] : [`${studio.backendName} = ${studio.backend}`])))];
+  if (labels.length) out.push(`Studio backends: ${labels.join('; ')}`);
+  for (const line of results.notLoaded ?? []) out.push(`Not measured: ${line}`);
   const torch = results.torch;
   if ('version' in torch) out.push(`PyTorch ${torch.version} (${torch.python}), ${torch.settings}`);
   else if ('missing' in torch) out.push(torch.missing);
   out.push('');
   const compared = results.training.some((t) => t.oneThread);
-  const header = ['preset', 'batch', 'studio img/s', 'ms/step', 'peak RSS MB', 'tensor drift', 'PyTorch img/s', 'PyTorch threads (BLAS/torch)', 'studio / PyTorch', 'trainable params G / D'];
-  if (compared) header.splice(3, 0, 'on 1 thread');
+  const header = ['preset', 'batch', 'backend', 'studio img/s', 'ms/step', 'peak RSS MB', 'tensor drift', 'PyTorch img/s', 'PyTorch threads (BLAS/torch)', 'studio / PyTorch', 'trainable params G / D'];
+  if (compared) header.splice(4, 0, 'on 1 thread');
   out.push(
     table(
       header,
@@ -54,6 +57,7 @@ export function formatReport(results: BenchResults): string {
         return [
           studio.preset,
           String(studio.batchSize),
+          studio.backendName,
           fixed(studio.imagesPerSec),
           ...(compared ? [single] : []),
           fixed(studio.msPerStep, 1),

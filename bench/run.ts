@@ -42,33 +42,43 @@ async function main(): Promise<void> {
 
   // Each case in a fresh process, so its peak memory and tensor count are its own.
   const child = siblingEntry(import.meta.url, 'trainingSpeedChild');
+  const unavailable = new Set<string>();
   for (const preset of options.presets) {
     for (const batch of options.batches) {
       const steps = stepsFor(preset, batch, options.quick);
-      progress(`training ${preset} at batch ${batch} (${steps.warmupSteps} + ${steps.steps} steps)...`);
-      const train = (env: NodeJS.ProcessEnv = process.env) =>
-        run(process.execPath, [...process.execArgv, child, preset, String(batch), String(steps.warmupSteps), String(steps.steps)], env)
-          .then((out) => lastJsonLine<TrainingFigures>(out))
-          .catch(failure);
-      const studio = await train();
-      if (!('error' in studio)) results.backend ??= studio.backend;
-      const entry: BenchResults['training'][number] = { studio };
-      if (options.compareThreads) {
-        progress(`  again on one wasm thread...`);
-        entry.oneThread = await train({ ...process.env, GAN_STUDIO_WASM_THREADS: '1' });
-      }
+      let peer: BenchResults['training'][number]['torch'];
       if (torch && 'python' in torch) {
-        progress(`  PyTorch ${preset} at batch ${batch}...`);
-        entry.torch = await measureTorch(torch.python, preset, batch, steps).catch(failure);
-        if (!('error' in studio) && !('error' in entry.torch)) entry.ratio = studio.imagesPerSec / entry.torch.imagesPerSec;
+        progress(`PyTorch ${preset} at batch ${batch}...`);
+        peer = await measureTorch(torch.python, preset, batch, steps).catch(failure);
       }
-      results.training.push(entry);
+      for (const backend of options.backends.filter((b) => !unavailable.has(b))) {
+        progress(`training ${preset} at batch ${batch} on ${backend} (${steps.warmupSteps} + ${steps.steps} steps)...`);
+        const train = (env: NodeJS.ProcessEnv = process.env) =>
+          run(process.execPath, [...process.execArgv, child, preset, String(batch), String(steps.warmupSteps), String(steps.steps)], { ...env, GAN_STUDIO_BACKEND: backend })
+            .then((out) => lastJsonLine<TrainingFigures | { notLoaded: string }>(out))
+            .catch(failure);
+        const studio = await train();
+        if ('notLoaded' in studio) {
+          // A backend that does not load here is said once, not as a failed row per case.
+          unavailable.add(backend);
+          results.notLoaded = [...(results.notLoaded ?? []), studio.notLoaded];
+          continue;
+        }
+        const entry: BenchResults['training'][number] = { studio, torch: peer };
+        if (options.compareThreads && backend === 'wasm') {
+          progress(`  again on one wasm thread...`);
+          const single = await train({ ...process.env, GAN_STUDIO_WASM_THREADS: '1' });
+          entry.oneThread = 'notLoaded' in single ? { error: single.notLoaded } : single;
+        }
+        if (peer && !('error' in studio) && !('error' in peer)) entry.ratio = studio.imagesPerSec / peer.imagesPerSec;
+        results.training.push(entry);
+      }
     }
   }
 
   if (options.kernels) {
     progress('kernels...');
-    results.kernels = await run(process.execPath, [...process.execArgv, siblingEntry(import.meta.url, 'kernelsChild')])
+    results.kernels = await run(process.execPath, [...process.execArgv, siblingEntry(import.meta.url, 'kernelsChild')], { ...process.env, GAN_STUDIO_BACKEND: 'wasm' })
       .then((out) => lastJsonLine<NonNullable<BenchResults['kernels']>>(out))
       .catch(failure);
   }

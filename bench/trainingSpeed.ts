@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { PresetId } from '../shared/presets.js';
+import type { BackendName } from '../shared/training.js';
 import { initBackend } from '../main/engine/backend/initBackend.js';
 import { resolveParams } from '../main/engine/models/buildModels.js';
 import { Trainer } from '../main/engine/training/trainer.js';
@@ -9,6 +10,7 @@ import { syntheticDataset } from './syntheticDataset.js';
 export interface TrainingFigures {
   preset: PresetId;
   batchSize: number;
+  backendName: BackendName;
   backend: string;
   /** Real + fake images through D per second. */
   imagesPerSec: number;
@@ -54,6 +56,7 @@ export async function measureTraining(preset: PresetId, batchSize: number, optio
     return {
       preset,
       batchSize: trainer.batchSize,
+      backendName: backend.name,
       backend: backend.label,
       imagesPerSec: (options.steps * trainer.imagesPerStep) / seconds,
       msPerStep: (seconds * 1000) / options.steps,

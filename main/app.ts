@@ -12,8 +12,8 @@ import { installMenu } from './app/menu.js';
 import { hardenSession } from './app/security.js';
 import { readWindowState, rememberWindowState } from './app/windowState.js';
 import { appVersion } from './appVersion.js';
-import { ChosenPaths } from './studio/pathAccess.js';
-import { createStudio, type Studio } from './studio/studio.js';
+import { ChosenPaths } from './services/pathAccess.js';
+import { createStudio, type Studio } from './services/studio.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const pageUrl = pathToFileURL(join(here, '..', 'renderer', 'index.html')).href;

@@ -5,6 +5,7 @@
  */
 import { appVersion as version } from './appVersion.js';
 import { UsageError } from './cli/args.js';
+import { backendsCommand, backendsUsage } from './cli/backends.js';
 import { evaluateCommand, evaluateUsage } from './cli/evaluate.js';
 import { exportCommand, exportUsage } from './cli/export.js';
 import { importCommand, importUsage } from './cli/import.js';
@@ -26,6 +27,7 @@ const commands: Record<string, Command> = {
   evaluate: { run: evaluateCommand, usage: evaluateUsage, summary: 'measure how good a checkpoint is (feature-space distances, precision/recall, classes)' },
   export: { run: exportCommand, usage: exportUsage, summary: 'export a generator (TF.js, ONNX, images, GIF, web page), the dataset (StyleGAN, npz) or a PyTorch job' },
   'import-generator': { run: importGeneratorCommand, usage: importGeneratorUsage, summary: 'bring a generator.onnx (from the PyTorch job or an ONNX export) back as a run' },
+  backends: { run: backendsCommand, usage: backendsUsage, summary: 'list the TensorFlow backends (loaded or not, device, why not) or --setup the native one' },
   serve: { run: serveCommand, usage: serveUsage, summary: 'run the studio in web mode on 127.0.0.1 (for a browser or a remote training box)' },
 };
 

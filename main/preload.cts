@@ -6,7 +6,7 @@
  * or misspelled here fails the build.
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import type { Channel, StudioApi, StudioEventMap, StudioEventName } from '../shared/contract.js';
+import type { Channel, DropMessage, StudioApi, StudioEventMap, StudioEventName } from '../shared/contract.js';
 
 const invoke = <C extends Channel>(channel: C) =>
   ((request?: unknown) => ipcRenderer.invoke(`studio:${channel}`, request ?? {})) as StudioApi[C];
@@ -24,6 +24,7 @@ const studio: StudioApi = {
   getSettings: invoke('getSettings'),
   saveSettings: invoke('saveSettings'),
   listRecentProjects: invoke('listRecentProjects'),
+  getBackendReport: invoke('getBackendReport'),
   chooseFolder: invoke('chooseFolder'),
   getProject: invoke('getProject'),
   createProject: invoke('createProject'),
@@ -76,11 +77,13 @@ interface DragEventLike {
 }
 const page = globalThis as unknown as { addEventListener(type: 'dragover' | 'drop', listener: (event: DragEventLike) => void): void };
 
+const dropMessage: DropMessage = 'studio:drop';
+
 page.addEventListener('dragover', (event) => event.preventDefault());
 page.addEventListener('drop', (event) => {
   event.preventDefault();
   const file = event.dataTransfer?.files[0];
   if (!file) return;
   const path = webUtils.getPathForFile(file);
-  if (path) ipcRenderer.send('studio:drop', path);
+  if (path) ipcRenderer.send(dropMessage, path);
 });

@@ -12,10 +12,10 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { decodeMessage, encodeMessage, type ServerMessage } from '../shared/wire.js';
+import { decodeMessage, encodeMessage, type CallMessage, type ServerMessage } from '../shared/wire.js';
 import { callChannel, handlersFor, type HandlerTable } from './ipc.js';
-import type { Studio } from './studio/studio.js';
-import type { EventSink } from './studio/events.js';
+import type { Studio } from './services/studio.js';
+import type { EventSink } from './services/events.js';
 
 export interface WebServerOptions {
   studio: Studio;
@@ -133,7 +133,8 @@ function serveSocket(ws: WebSocket, studio: Studio, table: HandlerTable): void {
     } catch (error) {
       return { kind: 'reply', id: null, result: { ok: false, error: `Unreadable message: ${(error as Error).message}` } };
     }
-    const { id, channel, payload } = (typeof call === 'object' && call !== null ? call : {}) as Record<string, unknown>;
+    // A CallMessage's fields, each still unchecked: callChannel refuses a bad channel or payload.
+    const { id, channel, payload } = (typeof call === 'object' && call !== null ? call : {}) as { [K in keyof CallMessage]?: unknown };
     if (typeof id !== 'number' || !Number.isSafeInteger(id)) {
       return { kind: 'reply', id: null, result: { ok: false, error: 'A call needs a numeric "id", a "channel" and a "payload".' } };
     }

@@ -31,3 +31,14 @@ export const checkpointFileSchema = z.object({
   quality: z.record(z.string(), z.number()).optional(),
 });
 export type CheckpointFile = z.output<typeof checkpointFileSchema>;
+
+/** A complete checkpoint as lists and events show it. */
+export interface CheckpointInfo {
+  /** Directory name under runs/<id>/checkpoints/. */
+  id: string;
+  step: number;
+  epoch: number;
+  createdAt: string;
+  /** Quality measures, keyed by measure name, when computed. */
+  quality?: Record<string, number>;
+}

@@ -5,10 +5,11 @@
  * `StudioApi` below. Adding a feature means adding a line here first.
  */
 import { z } from 'zod';
+import type { BackendReport } from './backends.js';
 import { builtinDatasetIds, channelModes, importOptionsSchema, type DatasetManifest, type ImportProgress } from './dataset.js';
 import { exportFormatIdSchema, exportOptionsSchema, type ExportFormatInfo, type ExportProgress, type ExportResult } from './export.js';
 import type { ImportedGenerator } from './handoff.js';
-import { presetIdSchema } from './presets.js';
+import { presetIdSchema, presetParamSchemas, type PresetId } from './presets.js';
 import type { ProjectSummary, RunSummary } from './project.js';
 import type { CheckpointEvaluation, RunQualityFile } from './quality.js';
 import type { Result } from './result.js';
@@ -22,6 +23,19 @@ const folderId = z
   .string()
   .max(200)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a run or checkpoint id such as run-001 or step-00000100');
+
+/** Checks raw preset params against their preset's schema, so a bad field is named before any work starts. */
+function checkPresetParams(value: { preset: PresetId; params: Record<string, unknown> }, ctx: z.RefinementCtx): void {
+  const parsed = presetParamSchemas[value.preset].safeParse(value.params);
+  if (parsed.success) return;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: ['params', ...issue.path] });
+}
+
+/** A preset and its params as the window sends them (defaults not filled in). */
+const presetChoice = z
+  .object({ preset: presetIdSchema, params: z.record(z.string(), z.unknown()).default({}) })
+  .strict()
+  .superRefine(checkPresetParams);
 
 /** What a native dialog is for; 'generator' picks an .onnx file rather than a folder. */
 export const folderPurposes = ['import', 'openProject', 'newProject', 'export', 'generator'] as const;
@@ -55,6 +69,8 @@ export const requestSchemas = {
   getSettings: empty,
   saveSettings: settingsPatchSchema,
   listRecentProjects: empty,
+  /** Every TensorFlow backend on the machine the services run on: loaded or not, device, reason, fix (probed once, again with refresh). */
+  getBackendReport: z.object({ refresh: z.boolean().default(false) }).strict(),
   /** A native folder dialog (desktop only); the chosen path becomes usable by the other verbs. */
   chooseFolder: z.object({ purpose: z.enum(folderPurposes) }).strict(),
 
@@ -71,12 +87,12 @@ export const requestSchemas = {
   getImportState: empty,
   getDatasetPreview: z.object({ perRow: z.number().int().min(1).max(32).default(8), rows: z.number().int().min(1).max(16).default(4) }).strict(),
 
-  describeModel: z.object({ preset: presetIdSchema, params: z.record(z.string(), z.unknown()).default({}) }).strict(),
-  savePresetChoice: z.object({ preset: presetIdSchema, params: z.record(z.string(), z.unknown()).default({}) }).strict(),
+  describeModel: presetChoice,
+  savePresetChoice: presetChoice,
 
   startTraining: z
     .object({
-      options: trainOptionsSchema,
+      options: trainOptionsSchema.superRefine(checkPresetParams),
       resume: z.object({ runId: folderId.optional(), checkpointId: folderId.optional() }).strict().optional(),
     })
     .strict(),
@@ -193,6 +209,7 @@ export interface ResponseMap {
   getSettings: Settings;
   saveSettings: Settings;
   listRecentProjects: RecentProject[];
+  getBackendReport: BackendReport;
   chooseFolder: string | null;
   getProject: ProjectSummary | null;
   createProject: ProjectSummary;
@@ -237,6 +254,15 @@ export interface StudioEventMap {
   folderDropped: { path: string };
 }
 export type StudioEventName = keyof StudioEventMap;
+
+/**
+ * Desktop only, and not a verb of the page: the preload's own message for a folder dropped on the
+ * window, carrying its path (string). Only a real drop has a path, so the main process grants it
+ * like a dialog's choice and answers with the folderDropped event. The sandboxed preload can
+ * require nothing but electron, so it spells the name out, typed as DropMessage.
+ */
+export const DROP_MESSAGE = 'studio:drop';
+export type DropMessage = typeof DROP_MESSAGE;
 export const studioEventNames: StudioEventName[] = ['trainingEvent', 'importProgress', 'exportProgress', 'measureProgress', 'projectChanged', 'menuCommand', 'folderDropped'];
 
 /** The events each channel causes, besides its reply (the rest cause none). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseVersioned } from './validation.js';
 
 export const DATASET_FORMAT = 'gan-studio/dataset';
 export const DATASET_FORMAT_VERSION = 1;
@@ -58,3 +59,25 @@ export interface ImportProgress {
 }
 
 export const isLabelled = (m: Pick<DatasetManifest, 'classes'>): boolean => m.classes.length > 1;
+
+/**
+ * Checks a parsed dataset/manifest.json: one of ours, a version this GAN Studio reads, every field
+ * well-formed and the class counts adding up.
+ */
+export function parseManifest(value: unknown): DatasetManifest {
+  const where = 'dataset/manifest.json';
+  const format = (typeof value === 'object' && value !== null ? value : {}) as { format?: unknown };
+  if (format.format !== DATASET_FORMAT) {
+    throw new Error(`${where} is not a GAN Studio dataset manifest (format is ${JSON.stringify(format.format)}, expected "${DATASET_FORMAT}").`);
+  }
+  const manifest = parseVersioned(datasetManifestSchema, value, where, 'dataset', DATASET_FORMAT_VERSION);
+  if (manifest.version < 1) throw new Error(`${where} has an invalid version ${manifest.version}.`);
+  if (manifest.classCounts.length !== manifest.classes.length) {
+    throw new Error(`${where} lists ${manifest.classes.length} classes but ${manifest.classCounts.length} class counts.`);
+  }
+  const total = manifest.classCounts.reduce((sum, n) => sum + n, 0);
+  if (manifest.classes.length > 0 && total !== manifest.count) {
+    throw new Error(`${where}: class counts add up to ${total}, but count is ${manifest.count}.`);
+  }
+  return manifest;
+}

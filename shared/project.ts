@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { presetIdSchema } from './presets.js';
 import type { DatasetManifest } from './dataset.js';
-import type { CheckpointInfo, RunInfo } from './training.js';
+import type { CheckpointInfo } from './checkpoint.js';
+import type { RunInfo } from './training.js';
 
 export const PROJECT_FORMAT = 'gan-studio/project';
 export const PROJECT_FORMAT_VERSION = 1;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CheckpointInfo } from './training.js';
+import type { CheckpointInfo } from './checkpoint.js';
 
 /**
  * How good is the generator? Measures computed in a feature space learned in the app from the
@@ -205,11 +205,42 @@ export interface CheckpointEvaluation {
   seconds: number;
 }
 
+export const RUN_QUALITY_FORMAT = 'gan-studio/run-quality';
+export const RUN_QUALITY_VERSION = 1;
+
 /** runs/<id>/quality.json: the run's quality summary for the Runs screen, rewritten after each measured checkpoint. */
 export interface RunQualityFile extends FeatureNetSummary {
-  format: 'gan-studio/run-quality';
+  format: typeof RUN_QUALITY_FORMAT;
   version: number;
   measure: MeasureId;
   best?: { checkpointId: string; step: number; value: number };
   alarms: QualityAlarm[];
 }
+
+// Measures are keyed by name loosely, so a file with a measure this version does not know still reads.
+const qualityRecordSchema = z.record(z.string(), z.number());
+const bestSchema = z.object({ checkpointId: z.string(), step: z.number().int(), value: z.number() });
+
+export const runQualityFileSchema: z.ZodType<RunQualityFile> = z.object({
+  format: z.literal(RUN_QUALITY_FORMAT),
+  version: z.number().int(),
+  measure: z.enum(measureIds),
+  kind: z.enum(['classifier', 'autoencoder']),
+  heldOutAccuracy: z.number().optional(),
+  sampleCount: z.number().int(),
+  referenceCount: z.number().int(),
+  real: qualityRecordSchema,
+  best: bestSchema.optional(),
+  alarms: z.array(
+    z.object({
+      kind: z.literal('mode-collapse'),
+      severity: z.enum(['collapsed', 'dropping']),
+      checkpointId: z.string(),
+      step: z.number().int(),
+      title: z.string(),
+      explanation: z.string(),
+      suggestions: z.array(z.string()),
+      evidence: z.array(z.object({ measure: z.enum(measureIds), value: z.number(), before: z.number().optional() })),
+    }),
+  ),
+});

@@ -1,5 +1,5 @@
 import { measureIds, type MeasureId, type QualityRecord } from './quality.js';
-import type { CheckpointInfo } from './training.js';
+import type { CheckpointInfo } from './checkpoint.js';
 
 /** One checkpoint's measures as a chart point: the step, then each measure it has. */
 export type QualityPoint = { step: number } & QualityRecord;

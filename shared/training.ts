@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { presetIdSchema, type PresetId, type PresetParams } from './presets.js';
+import type { CheckpointInfo } from './checkpoint.js';
 import { qualityTrainOptions, type QualityEvent } from './quality.js';
 
 export const backendNames = ['gpu', 'native', 'wasm', 'cpu'] as const;
@@ -11,6 +12,8 @@ export interface BackendInfo {
   /** What the user is told, e.g. "GPU (CUDA, tfjs-node-gpu)" or "CPU (WebAssembly, 2 threads)". */
   label: string;
   device: 'gpu' | 'cpu';
+  /** TensorFlow's own version, for the native backends. */
+  tensorflowVersion?: string;
   /** Why faster backends were passed over, one line each. */
   notes: string[];
 }
@@ -64,45 +67,41 @@ export interface SampleGrid {
   rgba: Uint8Array;
 }
 
-export interface CheckpointInfo {
-  /** Directory name under runs/<id>/checkpoints/. */
-  id: string;
-  step: number;
-  epoch: number;
-  createdAt: string;
-  /** Quality measures (issue 5), when computed. */
-  quality?: Record<string, number>;
-}
+export const RUN_FORMAT = 'gan-studio/run';
+export const RUN_FORMAT_VERSION = 1;
+export const runStatuses = ['running', 'paused', 'stopped', 'completed', 'failed'] as const;
 
-export interface RunInfo {
-  format: 'gan-studio/run';
-  version: number;
-  id: string;
-  preset: PresetId;
-  params: PresetParams;
-  seed: number;
-  epochs: number;
-  stepsPerEpoch: number;
-  createdAt: string;
-  backend?: BackendName;
-  status: 'running' | 'paused' | 'stopped' | 'completed' | 'failed';
-  message?: string;
+/** runs/<id>/run.json: what a run trains and how it stands. */
+export const runInfoSchema = z.object({
+  format: z.literal(RUN_FORMAT),
+  version: z.number().int(),
+  id: z.string(),
+  preset: presetIdSchema,
+  /** The resolved preset params; checked against the preset again when the run resumes. */
+  params: z.custom<PresetParams>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'must be an object'),
+  seed: z.number().int(),
+  epochs: z.number().int().min(1),
+  stepsPerEpoch: z.number().int().min(0),
+  createdAt: z.string(),
+  backend: z.enum(backendNames).optional(),
+  status: z.enum(runStatuses),
+  message: z.string().optional(),
   /** Set when this run was branched from an earlier checkpoint of another run. */
-  parent?: { runId: string; checkpointId: string };
+  parent: z.object({ runId: z.string(), checkpointId: z.string() }).optional(),
   /** Set when the run is a generator imported from an .onnx file: it has no discriminator and cannot be resumed. */
-  imported?: ImportedFrom;
-}
-
-/** Where an imported generator came from (gan-studio import-generator). */
-export interface ImportedFrom {
-  /** The .onnx file, as it was named. */
-  file: string;
-  /** Who wrote it, from the ONNX producer fields, e.g. "GAN Studio PyTorch job (torch 2.3.0)". */
-  producer: string;
-  /** What trained it, from its metadata, e.g. "pytorch 2.3.0 (8 x cuda)". */
-  trainedBy?: string;
-  importedAt: string;
-}
+  imported: z
+    .object({
+      /** The .onnx file, as it was named. */
+      file: z.string(),
+      /** Who wrote it, from the ONNX producer fields, e.g. "GAN Studio PyTorch job torch 2.3.0". */
+      producer: z.string(),
+      /** What trained it, from its metadata, e.g. "pytorch 2.3.0 (8 x cuda)". */
+      trainedBy: z.string().optional(),
+      importedAt: z.string(),
+    })
+    .optional(),
+});
+export type RunInfo = z.output<typeof runInfoSchema>;
 
 /** Everything the training process tells its caller. */
 export type TrainingEvent =
@@ -129,14 +128,15 @@ export type TrainingEvent =
   /** Feature network progress, mode-collapse alarms and early stops (shared/quality.ts). */
   | QualityEvent;
 
-export type TrainingEventType = TrainingEvent['type'];
-
 /** What to train: a new run, or a resumed one (the latest run and checkpoint unless named). */
 export interface TrainingRequest {
   projectDir: string;
   options: TrainOptions;
   resume?: { runId?: string; checkpointId?: string };
 }
+
+/** Messages from the training process to its caller: its events, then `ended` once the last one is sent (it exits next). */
+export type TrainingProcessMessage = TrainingEvent | { type: 'ended' };
 
 /** Messages from a caller to the training process. */
 export type TrainingCommand =

@@ -1,6 +1,7 @@
 import type { PresetId } from './presets.js';
 import type { FeatureNetSummary, MeasureId, QualityAlarm } from './quality.js';
-import type { BackendInfo, CheckpointInfo, SampleGrid, StepMetrics, TrainingEvent } from './training.js';
+import type { CheckpointInfo } from './checkpoint.js';
+import type { BackendInfo, SampleGrid, StepMetrics, TrainingEvent } from './training.js';
 
 export type TrainingStatus = 'idle' | 'starting' | 'running' | 'paused' | 'stopping' | 'finished' | 'failed';
 

@@ -5,12 +5,13 @@
  * {"$bytes":[offset,length]}, then the arrays' bytes back to back. Pixels are never turned into
  * JSON number lists, and one frame per message keeps replies and events in order.
  */
+import type { Channel } from './contract.js';
 import type { Result } from './result.js';
 
 /** Window -> services: call a channel. `id` matches the reply. */
 export interface CallMessage {
   id: number;
-  channel: string;
+  channel: Channel;
   payload: unknown;
 }
 

@@ -1,9 +1,9 @@
 import { ipcMain, type BrowserWindow, type IpcMainEvent, type IpcMainInvokeEvent } from 'electron';
 import { stat } from 'node:fs/promises';
-import { channels } from '../../shared/contract.js';
+import { channels, DROP_MESSAGE } from '../../shared/contract.js';
 import { fail } from '../../shared/result.js';
 import { callChannel, handlersFor } from '../ipc.js';
-import type { Studio } from '../studio/studio.js';
+import type { Studio } from '../services/studio.js';
 
 /**
  * Binds the contract to Electron IPC: one `studio:<channel>` handler per channel, all going
@@ -33,7 +33,7 @@ export function bindIpc(studio: Studio, window: BrowserWindow, pageUrl: string):
       () => {},
     );
   };
-  ipcMain.on('studio:drop', onDrop);
+  ipcMain.on(DROP_MESSAGE, onDrop);
 
   const unsubscribe = studio.events.subscribe((event, data) => {
     if (!window.isDestroyed()) window.webContents.send(`studio:event:${event}`, data);
@@ -41,7 +41,7 @@ export function bindIpc(studio: Studio, window: BrowserWindow, pageUrl: string):
 
   return () => {
     for (const channel of channels) ipcMain.removeHandler(`studio:${channel}`);
-    ipcMain.off('studio:drop', onDrop);
+    ipcMain.off(DROP_MESSAGE, onDrop);
     unsubscribe();
   };
 }

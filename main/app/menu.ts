@@ -1,6 +1,6 @@
 import { app, Menu, type MenuItemConstructorOptions } from 'electron';
 import type { MenuCommand } from '../../shared/contract.js';
-import type { Studio } from '../studio/studio.js';
+import type { Studio } from '../services/studio.js';
 
 /**
  * The native menu. Items that need the window's state (start uses the Train screen's options,

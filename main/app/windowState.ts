@@ -1,7 +1,7 @@
 import { screen, type BrowserWindow, type Rectangle } from 'electron';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { readJsonFile, writeJsonFile } from '../studio/jsonStore.js';
+import { readJsonFile, writeJsonFile } from '../services/jsonStore.js';
 
 const stateSchema = z.object({
   x: z.number().int().optional(),

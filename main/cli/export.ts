@@ -3,7 +3,8 @@ import { exportFormatIds, exportFormats, MAX_EXPORT_COUNT, type ExportProgress }
 import { handoffFormatIds, isHandoffFormat } from '../../shared/handoff.js';
 import { backendNames } from '../../shared/training.js';
 import { initBackend } from '../engine/backend/initBackend.js';
-import { defaultExportDir, exportCheckpoint } from '../engine/export/index.js';
+import { exportCheckpoint } from '../engine/export/index.js';
+import { projectLayout } from '../project/layout.js';
 import { findCheckpoint } from '../project/findCheckpoint.js';
 import { intFlag, oneOf, parseCommand, requireFlag, UsageError } from './args.js';
 import { exportHandoffCommand, handoffUsage } from './exportHandoff.js';
@@ -63,7 +64,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
   }
   await initBackend(oneOf(values.backend, 'backend', backendNames));
   const found = await findCheckpoint(projectDir, { runId: values.run, checkpointId: values.checkpoint });
-  const outDir = resolve(values.out ?? defaultExportDir(projectDir, found.runId, found.checkpoint.id, format));
+  const outDir = resolve(values.out ?? projectLayout(projectDir).export(found.runId, found.checkpoint.id, format));
 
   const abort = new AbortController();
   const release = onInterrupt(() => abort.abort());

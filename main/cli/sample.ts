@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import sharp from 'sharp';
 import { resolve, dirname } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { backendNames } from '../../shared/training.js';
@@ -7,7 +6,7 @@ import { initBackend } from '../engine/backend/initBackend.js';
 import { openGenerator } from '../engine/checkpoint/openGenerator.js';
 import { openExportedGenerator } from '../engine/export/openExport.js';
 import { mixSeed } from '../../shared/random.js';
-import { composeGrid } from '../engine/samples/grid.js';
+import { composeGrid, writeGridPng } from '../engine/samples/grid.js';
 import { generatePixels } from '../engine/samples/generate.js';
 import { findCheckpoint } from '../project/findCheckpoint.js';
 import { intFlag, oneOf, parseCommand, requireFlag, UsageError } from './args.js';
@@ -83,11 +82,9 @@ const sampleNoise = (seed: number, count: number, size: number) => tf.randomNorm
 async function writeSheet(out: string, pixels: Uint8Array, image: { height: number; width: number; channels: number }, count: number, classesDrawn: number) {
   const cols = classesDrawn > 1 ? classesDrawn : Math.ceil(Math.sqrt(count));
   const rows = Math.ceil(count / cols);
-  const padded = new Uint8Array(rows * cols * image.height * image.width * image.channels);
-  padded.set(pixels);
-  const grid = composeGrid(padded, image, rows, cols);
+  const grid = composeGrid(pixels, image, rows, cols);
   await mkdir(dirname(out), { recursive: true });
-  await sharp(grid.rgba, { raw: { width: grid.width, height: grid.height, channels: 4 } }).png().toFile(out);
+  await writeGridPng(grid, out);
   return grid;
 }
 

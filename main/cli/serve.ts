@@ -2,10 +2,10 @@ import { resolve } from 'node:path';
 import { builtinDatasetIds } from '../../shared/dataset.js';
 import { appVersion } from '../appVersion.js';
 import { startWebServer } from '../server.js';
-import { defaultConfigDir, defaultProjectsDir, rendererDir } from '../studio/appPaths.js';
-import { anyPath } from '../studio/pathAccess.js';
-import { createStudio } from '../studio/studio.js';
-import { tryBuiltin } from '../studio/tryBuiltin.js';
+import { defaultConfigDir, defaultProjectsDir, rendererDir } from '../services/appPaths.js';
+import { anyPath } from '../services/pathAccess.js';
+import { createStudio } from '../services/studio.js';
+import { tryBuiltin } from '../services/tryBuiltin.js';
 import { intFlag, oneOf, parseCommand } from './args.js';
 
 export const serveUsage = `gan-studio serve [--port N] [--project DIR | --builtin shapes|digits|fashion]

@@ -1,13 +1,11 @@
 import { resolve } from 'node:path';
-import { readFile } from 'node:fs/promises';
 import { builtinDatasetIds, channelModes, type BuiltinDatasetId } from '../../shared/dataset.js';
 import { presetIds } from '../../shared/presets.js';
 import { measureIds } from '../../shared/quality.js';
 import { backendNames, type TrainingEvent, type TrainOptions } from '../../shared/training.js';
 import { startTraining } from '../engine/training/startTraining.js';
 import { resolveParams } from '../engine/models/buildModels.js';
-import { checkManifest } from '../data/datasetCache.js';
-import { projectLayout } from '../project/layout.js';
+import { readManifest } from '../project/manifest.js';
 import { ensureProject, writeProjectFile } from '../project/project.js';
 import { intFlag, oneOf, paramPairs, parseCommand, requireFlag, UsageError } from './args.js';
 import { importBuiltinWithProgress } from './import.js';
@@ -96,10 +94,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
 
 /** Imports a built-in set unless the project already holds it. */
 async function ensureBuiltin(projectDir: string, id: BuiltinDatasetId, options: { size?: number; channels?: 'gray' | 'rgb'; count?: number }) {
-  const current = await readFile(projectLayout(projectDir).manifest, 'utf8').then(
-    (text) => checkManifest(JSON.parse(text)),
-    () => null,
-  );
+  // An unreadable dataset is imported again, like a missing one.
+  const current = await readManifest(projectDir).catch(() => null);
   const same =
     current?.source.kind === 'builtin' &&
     current.source.id === id &&

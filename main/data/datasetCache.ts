@@ -1,13 +1,8 @@
-import { open, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
+import { open, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  DATASET_FORMAT,
-  DATASET_FORMAT_VERSION,
-  datasetManifestSchema,
-  type DatasetManifest,
-} from '../../shared/dataset.js';
-import { parseOrThrow } from '../../shared/validation.js';
+import { parseManifest, type DatasetManifest } from '../../shared/dataset.js';
 import { projectLayout } from '../project/layout.js';
+import { readManifest } from '../project/manifest.js';
 import { makeStagingDir, publishDirAtomic } from '../project/atomicWrite.js';
 
 /** A project's imported images, as training reads them: N x H x W x C bytes, row-major, and one label byte each. */
@@ -34,22 +29,10 @@ export const bytesPerImage = (m: Pick<DatasetManifest, 'width' | 'height' | 'cha
  */
 export async function openDataset(projectDir: string): Promise<Dataset> {
   const layout = projectLayout(projectDir);
-  let text: string;
-  try {
-    text = await readFile(layout.manifest, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error(`No dataset in ${projectDir}: dataset/manifest.json not found. Import a folder or a built-in dataset first.`);
-    }
-    throw error;
+  const manifest = await readManifest(projectDir);
+  if (!manifest) {
+    throw new Error(`No dataset in ${projectDir}: dataset/manifest.json not found. Import a folder or a built-in dataset first.`);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`dataset/manifest.json is not valid JSON (${(error as Error).message}); import the dataset again.`);
-  }
-  const manifest = checkManifest(json);
 
   const imageBytes = manifest.count * bytesPerImage(manifest);
   const images = await readExactly(layout.images, 'dataset/images.u8', imageBytes,
@@ -63,29 +46,6 @@ export async function openDataset(projectDir: string): Promise<Dataset> {
     );
   }
   return { manifest, images, labels };
-}
-
-/** Validates a parsed manifest, naming the version when it comes from a newer GAN Studio. */
-export function checkManifest(value: unknown): DatasetManifest {
-  const head = (typeof value === 'object' && value !== null ? value : {}) as { format?: unknown; version?: unknown };
-  if (head.format !== DATASET_FORMAT) {
-    throw new Error(`dataset/manifest.json is not a GAN Studio dataset manifest (format is ${JSON.stringify(head.format)}, expected "${DATASET_FORMAT}").`);
-  }
-  if (typeof head.version === 'number' && head.version > DATASET_FORMAT_VERSION) {
-    throw new Error(
-      `dataset/manifest.json is dataset format version ${head.version}, newer than this GAN Studio reads (version ${DATASET_FORMAT_VERSION}). Update GAN Studio, or import the dataset again.`,
-    );
-  }
-  const manifest = parseOrThrow(datasetManifestSchema, value, 'dataset/manifest.json');
-  if (manifest.version < 1) throw new Error(`dataset/manifest.json has an invalid version ${manifest.version}.`);
-  if (manifest.classCounts.length !== manifest.classes.length) {
-    throw new Error(`dataset/manifest.json lists ${manifest.classes.length} classes but ${manifest.classCounts.length} class counts.`);
-  }
-  const total = manifest.classCounts.reduce((sum, n) => sum + n, 0);
-  if (manifest.classes.length > 0 && total !== manifest.count) {
-    throw new Error(`dataset/manifest.json: class counts add up to ${total}, but count is ${manifest.count}.`);
-  }
-  return manifest;
 }
 
 async function readExactly(path: string, name: string, expected: number, what: string): Promise<Uint8Array> {
@@ -180,7 +140,7 @@ export async function createDatasetWriter(projectDir: string, imageBytes: number
     },
     async publish(manifest, labels) {
       try {
-        const checked = checkManifest(manifest);
+        const checked = parseManifest(manifest);
         if (checked.count !== count) throw new Error(`Manifest says ${checked.count} images, but ${count} were written.`);
         if (bytesPerImage(checked) !== imageBytes) throw new Error(`Manifest's image size does not match the ${imageBytes} bytes per image written.`);
         if (labels.byteLength !== count) throw new Error(`${labels.byteLength} labels given for ${count} images.`);

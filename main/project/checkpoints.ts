@@ -1,7 +1,6 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CHECKPOINT_FORMAT_VERSION, checkpointFileSchema, type CheckpointFile } from '../../shared/checkpoint.js';
-import type { CheckpointInfo } from '../../shared/training.js';
+import { CHECKPOINT_FORMAT_VERSION, checkpointFileSchema, type CheckpointFile, type CheckpointInfo } from '../../shared/checkpoint.js';
 import { parseVersioned } from '../../shared/validation.js';
 
 /** Reads runs/<id>/checkpoints/<id>/checkpoint.json (the description; the tensors are the engine's). */
@@ -14,6 +13,9 @@ export async function readCheckpointFile(dir: string): Promise<CheckpointFile> {
   }
   return parseVersioned(checkpointFileSchema, raw, join(dir, 'checkpoint.json'), 'checkpoint', CHECKPOINT_FORMAT_VERSION);
 }
+
+/** Writes checkpoint.json into a checkpoint folder being built (staged: the folder is renamed into place once complete). */
+export const writeCheckpointFile = (dir: string, file: CheckpointFile): Promise<void> => writeFile(join(dir, 'checkpoint.json'), JSON.stringify(file, null, 2));
 
 /** Complete checkpoints of a run, oldest first (staging folders and damaged ones are left out). */
 export async function listCheckpoints(checkpointsDir: string): Promise<CheckpointInfo[]> {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { CheckpointInfo } from '../../shared/training.js';
+import type { CheckpointInfo } from '../../shared/checkpoint.js';
 import { listCheckpoints } from './checkpoints.js';
 import { projectLayout } from './layout.js';
 import { runIds } from './runs.js';

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { ExportFormatId } from '../../shared/export.js';
 
 /** Where each file of a project lives (see README, "The project format"). */
 export const projectLayout = (root: string) => ({
@@ -10,6 +11,8 @@ export const projectLayout = (root: string) => ({
   labels: join(root, 'dataset', 'labels.u8'),
   runsDir: join(root, 'runs'),
   exportsDir: join(root, 'exports'),
+  /** Where an export goes unless the user says otherwise. */
+  export: (runId: string, checkpointId: string, format: ExportFormatId) => join(root, 'exports', `${runId}-${checkpointId}-${format}`),
   cacheDir: join(root, 'cache'),
   run: (runId: string) => runLayout(join(root, 'runs', runId)),
 });
@@ -22,7 +25,6 @@ export const runLayout = (dir: string) => ({
   checkpoint: (id: string) => join(dir, 'checkpoints', id),
 });
 
-export type ProjectLayout = ReturnType<typeof projectLayout>;
 export type RunLayout = ReturnType<typeof runLayout>;
 
 /** Checkpoint folders are named by step, zero-padded so they sort by name. */

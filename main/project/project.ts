@@ -2,9 +2,9 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { PROJECT_FORMAT, PROJECT_FORMAT_VERSION, projectFileSchema, type ProjectFile, type ProjectSummary } from '../../shared/project.js';
 import { parseVersioned } from '../../shared/validation.js';
-import { checkManifest } from '../data/datasetCache.js';
 import { writeJsonAtomic } from './atomicWrite.js';
 import { projectLayout } from './layout.js';
+import { readManifest } from './manifest.js';
 import { listRuns } from './runs.js';
 
 /** Creates the project folder and project.json if missing; an existing project is opened as is. */
@@ -44,12 +44,5 @@ export async function openProject(dir: string): Promise<ProjectSummary> {
     if (error.code === 'ENOENT') throw new Error(`${path} is not a GAN Studio project (no project.json)`);
     throw error;
   });
-  const dataset = await readFile(projectLayout(path).manifest, 'utf8').then(
-    (text) => checkManifest(JSON.parse(text)),
-    (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return null;
-      throw error;
-    },
-  );
-  return { path, project, dataset, runs: await listRuns(path) };
+  return { path, project, dataset: await readManifest(path), runs: await listRuns(path) };
 }

@@ -1,11 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import type { RunSummary } from '../../shared/project.js';
-import type { RunInfo } from '../../shared/training.js';
+import { RUN_FORMAT_VERSION, runInfoSchema, type RunInfo } from '../../shared/training.js';
+import { parseVersioned } from '../../shared/validation.js';
 import { listCheckpoints } from './checkpoints.js';
 import { writeJsonAtomic } from './atomicWrite.js';
 import { projectLayout, runLayout } from './layout.js';
-
-export const RUN_FORMAT_VERSION = 1;
 
 /** run-001, run-002, ...: short, sortable and easy to type in the CLI. */
 export async function nextRunId(projectDir: string): Promise<string> {
@@ -23,11 +22,8 @@ export async function runIds(projectDir: string): Promise<string[]> {
 }
 
 export async function readRunInfo(runDir: string): Promise<RunInfo> {
-  const info = JSON.parse(await readFile(runLayout(runDir).runFile, 'utf8')) as RunInfo;
-  if (info.version > RUN_FORMAT_VERSION) {
-    throw new Error(`${runDir} was written by a newer GAN Studio (run format ${info.version})`);
-  }
-  return info;
+  const path = runLayout(runDir).runFile;
+  return parseVersioned(runInfoSchema, JSON.parse(await readFile(path, 'utf8')), path, 'run', RUN_FORMAT_VERSION);
 }
 
 export const writeRunInfo = (runDir: string, info: RunInfo): Promise<void> => writeJsonAtomic(runLayout(runDir).runFile, info);

@@ -7,6 +7,13 @@ import { buildImageFolder } from './support/imageFolder.js';
 import { studioJourney } from './support/journey.js';
 import { repoRoot } from './support/paths.js';
 
+/** The test's environment with a fresh profile, and without ELECTRON_RUN_AS_NODE (which would start Electron as plain Node). */
+function freshEnv(root: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && key !== 'ELECTRON_RUN_AS_NODE') env[key] = value;
+  return { ...env, XDG_CONFIG_HOME: join(root, 'config'), HOME: root };
+}
+
 /**
  * The Electron binary is downloaded by electron's install step, which needs the internet; where
  * it is missing this suite is skipped with that reason (and the web suite covers the journey).
@@ -38,7 +45,7 @@ test.describe('desktop app', () => {
       args: [repoRoot, '--no-sandbox'],
       cwd: repoRoot,
       // A fresh profile: settings, recent projects and window size start empty.
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: undefined, XDG_CONFIG_HOME: join(root, 'config'), HOME: root } as Record<string, string>,
+      env: freshEnv(root),
     });
   });
 
@@ -74,7 +81,9 @@ test.describe('desktop app', () => {
     expect(exposed.studio).toContain('onTrainingEvent');
     expect(exposed.studio).not.toContain('send');
     const prefs = await app.evaluate(({ BrowserWindow }) => {
-      const web = BrowserWindow.getAllWindows()[0].webContents.getLastWebPreferences();
+      // getLastWebPreferences is an Electron method its typings leave out.
+      const contents = BrowserWindow.getAllWindows()[0].webContents as unknown as { getLastWebPreferences(): Electron.WebPreferences | null };
+      const web = contents.getLastWebPreferences();
       return { contextIsolation: web?.contextIsolation, sandbox: web?.sandbox, nodeIntegration: web?.nodeIntegration };
     });
     expect(prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false });

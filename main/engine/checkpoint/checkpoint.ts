@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import sharp from 'sharp';
 import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_VERSION, type CheckpointFile } from '../../../shared/checkpoint.js';
 import type { SampleGrid } from '../../../shared/training.js';
 import { makeStagingDir, publishDirAtomic } from '../../project/atomicWrite.js';
-import { readCheckpointFile } from '../../project/checkpoints.js';
+import { readCheckpointFile, writeCheckpointFile } from '../../project/checkpoints.js';
 import { checkpointId } from '../../project/layout.js';
+import { SAMPLES_FILE, writeGridPng } from '../samples/grid.js';
 import type { StepLosses, Trainer } from '../training/trainer.js';
 import { encodeNamedTensors, readNamedTensors, setWeightsInOrder, type NamedTensor } from './weightsFile.js';
 import { readLayersWeights, writeLayersModel } from './generatorFiles.js';
@@ -38,8 +38,7 @@ export async function saveCheckpoint(trainer: Trainer, checkpointsDir: string, e
   await writeTensors(dir, 'discriminator', models.discriminator.weights.map((w) => ({ name: w.originalName, tensor: w.read() })));
   await writeTensors(dir, 'optimizer-g', await trainer.optimizerG.getWeights());
   await writeTensors(dir, 'optimizer-d', await trainer.optimizerD.getWeights());
-  const { grid } = extras;
-  await sharp(grid.rgba, { raw: { width: grid.width, height: grid.height, channels: 4 } }).png().toFile(join(dir, 'samples.png'));
+  await writeGridPng(extras.grid, join(dir, SAMPLES_FILE));
   if (extras.metricsFile) await copyFile(extras.metricsFile, join(dir, 'metrics.jsonl')).catch(ignoreMissing);
   const file: CheckpointFile = {
     format: CHECKPOINT_FORMAT,
@@ -59,7 +58,7 @@ export async function saveCheckpoint(trainer: Trainer, checkpointsDir: string, e
     losses: extras.losses,
     quality: extras.quality,
   };
-  await writeFile(join(dir, 'checkpoint.json'), JSON.stringify(file, null, 2));
+  await writeCheckpointFile(dir, file);
   await publishDirAtomic(dir, finalDir);
   return file;
 }

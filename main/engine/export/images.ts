@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { composeGrid } from '../samples/grid.js';
+import { composeGrid, writeGridPng } from '../samples/grid.js';
 import type { ExportContext, FormatOutput } from './context.js';
 import { DRAW_BATCH, drawPixels, seededNoise } from './draw.js';
 
@@ -60,10 +60,7 @@ export async function writeImages(ctx: ExportContext): Promise<FormatOutput> {
   }
   const grid = composeGrid(sheet, image, sheetRows, sheetColumns);
   const scale = viewScale(image);
-  await sharp(grid.rgba, { raw: { width: grid.width, height: grid.height, channels: 4 } })
-    .resize(grid.width * scale, grid.height * scale, { kernel: 'nearest' })
-    .png()
-    .toFile(join(ctx.dir, SHEET_FILE));
+  await writeGridPng(grid, join(ctx.dir, SHEET_FILE), scale);
   const perClass = models.conditional ? ` (${count} for each of ${groups.length} class${groups.length === 1 ? '' : 'es'})` : '';
   return {
     metadata: { ...ctx.base, samples: { seed, count, classes: ctx.classIds, files: total } },

@@ -12,7 +12,6 @@ import {
   type ExportResult,
 } from '../../../shared/export.js';
 import { describeIssues } from '../../../shared/validation.js';
-import { projectLayout } from '../../project/layout.js';
 import { initBackend } from '../backend/initBackend.js';
 import { openGenerator } from '../checkpoint/openGenerator.js';
 import type { FormatWriter } from './context.js';
@@ -25,10 +24,6 @@ import { writeTfjsModel } from './tfjs.js';
 import { writeWebPage } from './web.js';
 
 export { exportFormats };
-
-/** Where an export goes unless the user says otherwise: <project>/exports/<run>-<checkpoint>-<format>. */
-export const defaultExportDir = (projectDir: string, runId: string, checkpointId: string, format: ExportFormatId): string =>
-  join(projectLayout(projectDir).exportsDir, `${runId}-${checkpointId}-${format}`);
 
 const writers: Record<ExportFormatId, FormatWriter> = {
   tfjs: writeTfjsModel,

@@ -1,21 +1,19 @@
-import * as tf from '@tensorflow/tfjs';
-import sharp from 'sharp';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_VERSION, type CheckpointFile } from '../../../shared/checkpoint.js';
 import { isLabelled } from '../../../shared/dataset.js';
 import type { ImportedGenerator } from '../../../shared/handoff.js';
 import { presets } from '../../../shared/presets.js';
-import type { RunInfo } from '../../../shared/training.js';
+import { RUN_FORMAT, RUN_FORMAT_VERSION, type RunInfo } from '../../../shared/training.js';
 import { makeStagingDir } from '../../project/atomicWrite.js';
 import { checkpointId, projectLayout } from '../../project/layout.js';
 import { parseMetricsLog } from '../../project/metricsLog.js';
 import { openProject } from '../../project/project.js';
-import { nextRunId, RUN_FORMAT_VERSION } from '../../project/runs.js';
+import { writeCheckpointFile } from '../../project/checkpoints.js';
+import { nextRunId } from '../../project/runs.js';
 import { writeLayersModel } from '../checkpoint/generatorFiles.js';
-import { generatePixels } from '../samples/generate.js';
-import { composeGrid } from '../samples/grid.js';
-import { fixedNoise } from '../training/trainer.js';
+import { SAMPLES_FILE, writeGridPng } from '../samples/grid.js';
+import { disposeFixedNoise, drawGrid, fixedNoise } from '../samples/sampleGrid.js';
 import { readOnnxGenerator } from './generatorFromOnnx.js';
 
 /**
@@ -52,7 +50,12 @@ export async function importGenerator(onnxFile: string, projectDir: string): Pro
       const id = checkpointId(step);
       const checkpointDir = join(staging, 'checkpoints', id);
       await writeLayersModel(models.generator, join(checkpointDir, 'generator'));
-      await writeSampleGrid(models, seed, join(checkpointDir, 'samples.png'));
+      const fixed = fixedNoise(models, seed);
+      try {
+        await writeGridPng(await drawGrid(models, fixed), join(checkpointDir, SAMPLES_FILE));
+      } finally {
+        disposeFixedNoise(fixed);
+      }
       const metrics = await metricsBeside(file);
       if (metrics) {
         await writeFile(join(staging, 'metrics.jsonl'), metrics.text);
@@ -75,9 +78,9 @@ export async function importGenerator(onnxFile: string, projectDir: string): Pro
         createdAt: now,
         backend: metadata.training.backend,
       };
-      await writeFile(join(checkpointDir, 'checkpoint.json'), JSON.stringify(checkpoint, null, 2));
+      await writeCheckpointFile(checkpointDir, checkpoint);
       const run: RunInfo = {
-        format: 'gan-studio/run',
+        format: RUN_FORMAT,
         version: RUN_FORMAT_VERSION,
         id: runId,
         preset: metadata.preset,
@@ -107,17 +110,6 @@ export async function importGenerator(onnxFile: string, projectDir: string): Pro
     }
   } finally {
     models.generator.dispose();
-  }
-}
-
-/** The grid a run's checkpoints show, from the run's fixed noise. */
-async function writeSampleGrid(models: Parameters<typeof fixedNoise>[0] & Parameters<typeof generatePixels>[0], seed: number, path: string): Promise<void> {
-  const { noise, classes, rows, cols } = fixedNoise(models, seed);
-  try {
-    const grid = composeGrid(await generatePixels(models, noise, classes), models.shape, rows, cols);
-    await sharp(grid.rgba, { raw: { width: grid.width, height: grid.height, channels: 4 } }).png().toFile(path);
-  } finally {
-    tf.dispose([noise, ...(classes ? [classes] : [])]);
   }
 }
 

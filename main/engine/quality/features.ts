@@ -7,9 +7,6 @@ export interface Features {
 
 export const row = (f: Features, i: number): Float64Array => f.data.subarray(i * f.dim, (i + 1) * f.dim);
 
-/** The first `count` rows (a view, not a copy). */
-export const firstRows = (f: Features, count: number): Features => ({ count: Math.min(count, f.count), dim: f.dim, data: f.data.subarray(0, Math.min(count, f.count) * f.dim) });
-
 /** Per-dimension mean and standard deviation. */
 export function columnStats(f: Features): { mean: Float64Array; std: Float64Array } {
   const mean = new Float64Array(f.dim);

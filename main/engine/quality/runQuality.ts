@@ -1,15 +1,15 @@
 import { presets, type PresetId } from '../../../shared/presets.js';
-import { bestCheckpoint, formatMeasure, measures, type FeatureNetSummary, type MeasureId, type QualityAlarm, type QualityRecord, type RunQualityFile } from '../../../shared/quality.js';
+import { bestCheckpoint, formatMeasure, measures, RUN_QUALITY_FORMAT, RUN_QUALITY_VERSION, type FeatureNetSummary, type MeasureId, type QualityAlarm, type QualityRecord, type RunQualityFile } from '../../../shared/quality.js';
 import type { TrainingEvent } from '../../../shared/training.js';
 import type { Dataset } from '../../data/datasetCache.js';
-import type { RunControl } from '../training/runTraining.js';
+import type { RunControl } from '../training/runControl.js';
 import type { TrainedGenerator } from '../checkpoint/openGenerator.js';
 import { collapseAlarm, type MeasuredCheckpoint } from './collapseAlarm.js';
 import { drawSamples, realSamples, sampleCount } from './drawSamples.js';
 import { earlyStopDue } from './earlyStop.js';
 import { openFeatureSpace, type FeatureSpace } from './featureSpace.js';
 import { measureSamples } from './measureSamples.js';
-import { readRunQuality, RUN_QUALITY_FORMAT, RUN_QUALITY_VERSION, writeRunQuality } from './runQualityFile.js';
+import { readRunQuality, writeRunQuality } from './runQualityFile.js';
 
 export interface RunQualitySetup {
   projectDir: string;

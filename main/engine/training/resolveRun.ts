@@ -2,11 +2,11 @@ import { basename } from 'node:path';
 import type { CheckpointFile } from '../../../shared/checkpoint.js';
 import { parseOrThrow } from '../../../shared/validation.js';
 import type { PresetParams } from '../../../shared/presets.js';
-import { trainOptionsSchema, type ResolvedTrainOptions, type RunInfo, type TrainingRequest } from '../../../shared/training.js';
+import { RUN_FORMAT, RUN_FORMAT_VERSION, trainOptionsSchema, type ResolvedTrainOptions, type RunInfo, type TrainingRequest } from '../../../shared/training.js';
 import { projectLayout } from '../../project/layout.js';
 import { readCheckpointFile } from '../../project/checkpoints.js';
 import { findCheckpoint } from '../../project/findCheckpoint.js';
-import { nextRunId, readRunInfo, RUN_FORMAT_VERSION } from '../../project/runs.js';
+import { nextRunId, readRunInfo } from '../../project/runs.js';
 import { resolveParams } from '../models/buildModels.js';
 
 export interface PlannedRun {
@@ -57,7 +57,7 @@ export async function planRun(request: TrainingRequest): Promise<PlannedRun> {
 
 function newRunInfo(id: string, options: ResolvedTrainOptions, params: RunInfo['params']): RunInfo {
   return {
-    format: 'gan-studio/run',
+    format: RUN_FORMAT,
     version: RUN_FORMAT_VERSION,
     id,
     preset: options.preset,

@@ -1,7 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { TrainingCommand, TrainingEvent, TrainingRequest } from '../../../shared/training.js';
+import type { TrainingCommand, TrainingEvent, TrainingProcessMessage, TrainingRequest } from '../../../shared/training.js';
+import { workerEntry } from '../workerEntry.js';
 
 export interface TrainingHandle {
   pause(): void;
@@ -18,10 +17,7 @@ export interface TrainingHandle {
  * training process becomes a `failed` event with the reason, never an exception here.
  */
 export function startTraining(request: TrainingRequest, onEvent: (event: TrainingEvent) => void, env: NodeJS.ProcessEnv = process.env): TrainingHandle {
-  // Run the .ts entry under tsx in development and tests, the compiled .js otherwise.
-  const self = fileURLToPath(import.meta.url);
-  const entry = self.slice(0, -extname(self).length).replace(/startTraining$/, 'trainingProcess') + extname(self);
-  const child: ChildProcess = fork(entry, [], {
+  const child: ChildProcess = fork(workerEntry(new URL('./trainingProcess.js', import.meta.url)), [], {
     serialization: 'advanced',
     env,
     execArgv: process.execArgv,
@@ -34,11 +30,12 @@ export function startTraining(request: TrainingRequest, onEvent: (event: Trainin
   let last: (TrainingEvent & { type: 'finished' | 'failed' }) | null = null;
   let step = 0;
   const done = new Promise<TrainingEvent & { type: 'finished' | 'failed' }>((resolve) => {
-    child.on('message', (event: TrainingEvent) => {
-      if ('step' in event && typeof event.step === 'number') step = event.step;
-      if (event.type === 'finished' || event.type === 'failed') last = event;
-      if (event.type === 'log' && event.message === 'training process done') return;
-      onEvent(event);
+    child.on('message', (message: TrainingProcessMessage) => {
+      // The exit that follows `ended` resolves `done` with the last finished or failed event.
+      if (message.type === 'ended') return;
+      if ('step' in message && typeof message.step === 'number') step = message.step;
+      if (message.type === 'finished' || message.type === 'failed') last = message;
+      onEvent(message);
     });
     child.on('exit', (code, signal) => {
       if (last) return resolve(last);

@@ -7,9 +7,9 @@ import { buildModels } from '../models/buildModels.js';
 import type { GanModels, ImageShape } from '../models/imageShape.js';
 import { mixSeed, seededRandom } from '../../../shared/random.js';
 import { StepSeeds } from '../models/seeds.js';
-import { composeGrid } from '../samples/grid.js';
-import { generatePixels } from '../samples/generate.js';
+import { disposeFixedNoise, drawGrid, fixedNoise, type FixedNoise } from '../samples/sampleGrid.js';
 import { RealBatches } from './batches.js';
+import { FusedAdam } from './fusedAdam.js';
 import { bceWithLogits, meanProbability } from './losses.js';
 
 export interface TrainerConfig {
@@ -29,9 +29,6 @@ export interface StepLosses {
 
 /** Phases that draw random numbers within a step; each gets its own seed. */
 const PHASE = { noise: 1, fakeLabels: 2, generatorStep: 99 } as const;
-const FIXED_NOISE_SEED = 0xf1ed;
-const GRID_COLUMNS = 8;
-const MAX_GRID_ROWS = 10;
 
 export const imageShapeOf = (dataset: Pick<Dataset, 'manifest'>): ImageShape => ({
   height: dataset.manifest.height,
@@ -58,7 +55,7 @@ export class Trainer {
   private readonly varsG: tf.Variable[];
   private readonly varsD: tf.Variable[];
   private latest: tf.Scalar[] = [];
-  private readonly fixed: { noise: tf.Tensor2D; classes?: tf.Tensor2D; rows: number; cols: number };
+  private readonly fixed: FixedNoise;
 
   constructor(readonly config: TrainerConfig) {
     const { preset, params, dataset, seed } = config;
@@ -66,12 +63,12 @@ export class Trainer {
     const batchSize = Math.min(params.batchSize, dataset.manifest.count);
     this.batches = new RealBatches(dataset, batchSize, seed);
     this.stepsPerEpoch = Math.max(1, Math.floor(this.batches.batchesPerEpoch / params.dStepsPerG));
-    this.optimizerG = tf.train.adam(params.learningRateG, params.beta1, params.beta2);
-    this.optimizerD = tf.train.adam(params.learningRateD, params.beta1, params.beta2);
+    this.optimizerG = new FusedAdam(params.learningRateG, params.beta1, params.beta2);
+    this.optimizerD = new FusedAdam(params.learningRateD, params.beta1, params.beta2);
     // Fixed, ordered variable lists: Adam matches its saved moments to variables by position.
     this.varsG = this.models.generator.trainableWeights.map((w) => w.read() as tf.Variable);
     this.varsD = this.models.discriminator.trainableWeights.map((w) => w.read() as tf.Variable);
-    this.fixed = this.makeFixedNoise();
+    this.fixed = fixedNoise(this.models, config.seed);
   }
 
   get epoch(): number {
@@ -152,16 +149,13 @@ export class Trainer {
 
   /** The fixed-noise sample grid: one row per class for conditional presets. */
   async sampleGrid(): Promise<SampleGrid> {
-    const { noise, classes, rows, cols } = this.fixed;
-    const pixels = await generatePixels(this.models, noise, classes);
-    return composeGrid(pixels, this.models.shape, rows, cols);
+    return drawGrid(this.models, this.fixed);
   }
 
   dispose(): void {
     for (const t of this.latest) t.dispose();
     this.latest = [];
-    this.fixed.noise.dispose();
-    this.fixed.classes?.dispose();
+    disposeFixedNoise(this.fixed);
     this.optimizerG.dispose();
     this.optimizerD.dispose();
     this.models.generator.dispose();
@@ -173,27 +167,4 @@ export class Trainer {
     const classes = this.models.shape.classes;
     return tf.tensor2d(Float32Array.from({ length: n }, () => Math.floor(random() * classes)), [n, 1]);
   }
-
-  private makeFixedNoise(): { noise: tf.Tensor2D; classes?: tf.Tensor2D; rows: number; cols: number } {
-    return fixedNoise(this.models, this.config.seed);
-  }
-}
-
-/**
- * The noise batch the sample grid is drawn from for a whole run. Conditional presets get one row
- * per class with the same noise down each column, so a column shows one "style" in every class.
- */
-export function fixedNoise(models: Pick<GanModels, 'conditional' | 'noiseSize' | 'shape'>, seed: number) {
-  const cols = GRID_COLUMNS;
-  return tf.tidy(() => {
-    if (!models.conditional) {
-      const noise = tf.randomNormal([cols * cols, models.noiseSize], 0, 1, 'float32', mixSeed(seed, FIXED_NOISE_SEED)) as tf.Tensor2D;
-      return { noise, rows: cols, cols, classes: undefined as tf.Tensor2D | undefined };
-    }
-    const rows = Math.min(models.shape.classes, MAX_GRID_ROWS);
-    const column = tf.randomNormal([cols, models.noiseSize], 0, 1, 'float32', mixSeed(seed, FIXED_NOISE_SEED));
-    const noise = tf.tile(column, [rows, 1]) as tf.Tensor2D;
-    const classes = tf.tensor2d(Float32Array.from({ length: rows * cols }, (_, i) => Math.floor(i / cols)), [rows * cols, 1]);
-    return { noise, rows, cols, classes };
-  });
 }

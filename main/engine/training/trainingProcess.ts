@@ -2,8 +2,9 @@
  * Entry point of the training process (a forked Node process, so a crash or out-of-memory in
  * training never takes the app down). Speaks TrainingCommand in, TrainingEvent out.
  */
-import type { TrainingCommand, TrainingEvent } from '../../../shared/training.js';
-import { runTraining, type RunControl } from './runTraining.js';
+import type { TrainingCommand, TrainingProcessMessage } from '../../../shared/training.js';
+import type { RunControl } from './runControl.js';
+import { runTraining } from './runTraining.js';
 
 if (!process.send) throw new Error('trainingProcess must be started with an IPC channel (child_process.fork)');
 
@@ -22,7 +23,7 @@ const control: RunControl = {
   untilResumed: () => new Promise<void>((resolve) => (wake = resolve)),
 };
 
-const send = (event: TrainingEvent) => process.send!(event);
+const send = (message: TrainingProcessMessage) => process.send!(message);
 
 process.on('message', (command: TrainingCommand) => {
   switch (command.type) {
@@ -31,7 +32,7 @@ process.on('message', (command: TrainingCommand) => {
       started = true;
       void runTraining(command.request, send, control).then(() => {
         // Exit only once the last event has left the pipe.
-        process.send!({ type: 'log', level: 'info', message: 'training process done' } satisfies TrainingEvent, () => process.exit(0));
+        process.send!({ type: 'ended' } satisfies TrainingProcessMessage, () => process.exit(0));
       });
       break;
     case 'pause':

@@ -1,6 +1,6 @@
-import { channels, studioEventNames, subscriberName, type StudioApi, type StudioEventName } from '../../../shared/contract.js';
+import { channels, studioEventNames, subscriberName, type Channel, type StudioApi, type StudioEventName } from '../../../shared/contract.js';
 import { fail, type Result } from '../../../shared/result.js';
-import { decodeMessage, encodeMessage, type ServerMessage } from '../../../shared/wire.js';
+import { decodeMessage, encodeMessage, type CallMessage, type ServerMessage } from '../../../shared/wire.js';
 
 export type ConnectionStatus = 'connecting' | 'open' | 'lost';
 
@@ -55,12 +55,12 @@ export function socketStudio(url: string, onStatus: (status: ConnectionStatus) =
     };
   };
 
-  const call = (channel: string, payload: unknown) =>
+  const call = (channel: Channel, payload: unknown) =>
     new Promise<Result<unknown>>((resolve) => {
       const send = () => {
         const id = nextId++;
         pending.set(id, resolve);
-        socket!.send(encodeMessage({ id, channel, payload }));
+        socket!.send(encodeMessage({ id, channel, payload } satisfies CallMessage));
       };
       if (socket?.readyState === WebSocket.OPEN) send();
       else waiting.push(send);

@@ -1,0 +1,37 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { screenshot } from './support/journey.js';
+import { startStudioServer } from './support/studioServer.js';
+
+test('web mode: the Train screen lists every backend, loaded or with its reason and fix', async ({ page }) => {
+  const root = await mkdtemp(join(tmpdir(), 'gan-studio-e2e-backends-'));
+  const server = await startStudioServer(root);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  try {
+    await page.goto(server.url);
+    await page.getByTestId('try-builtin').click();
+    await page.getByTestId('nav-train').click();
+    await page.getByTestId('backend-panel').locator('summary').click();
+    for (const name of ['gpu', 'native', 'wasm', 'cpu']) await expect(page.getByTestId(`backend-${name}`)).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByTestId('backend-wasm')).toContainText('WebAssembly');
+    // Where a backend does not load, the row says why and what to do.
+    for (const name of ['gpu', 'native']) {
+      const row = page.getByTestId(`backend-${name}`);
+      if ((await row.locator('td').nth(1).textContent()) === 'no') await expect(row).toContainText('Fix:');
+    }
+    for (const [width, height] of [[1280, 800], [800, 600]]) {
+      await page.setViewportSize({ width, height });
+      await page.getByTestId('backend-panel').scrollIntoViewIfNeeded();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, `sideways overflow at ${width}x${height}`).toBeLessThanOrEqual(0);
+      await screenshot(page, `web-backends-${width}x${height}`);
+    }
+    expect(pageErrors, 'errors in the page').toEqual([]);
+  } finally {
+    await server.stop();
+    await rm(root, { recursive: true, force: true });
+  }
+});
