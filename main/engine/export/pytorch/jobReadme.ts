@@ -50,7 +50,8 @@ On Debian 12's \`python3-torch\` (PyTorch 1.13 on Python 3.11) torchrun stops at
 
 Rank 0 alone writes \`output/checkpoints/step-NNNNNNNN.pt\` (atomically: a kill never leaves a
 torn file) and \`output/metrics.jsonl\` (the studio's metrics fields). Run the same command
-again and it resumes from the newest checkpoint in \`--out\`. At the end rank 0 writes
+again and it resumes from the newest checkpoint in \`--out\` (on several machines, put \`--out\` on a
+filesystem they share: every process reads that checkpoint). At the end rank 0 writes
 \`output/generator.onnx\` and \`output/metadata.json\`, in the ONNX contract of GAN Studio's own
 export (inputs \`noise\`${job.classes.length && job.onnxMetadata.conditional ? ' and `class_id`' : ''}, outputs \`image\` and \`pixels\`).
 
@@ -77,7 +78,7 @@ presets; N(0, 0.02) weights and N(1, 0.02) batch-norm scales for the convolution
 class embeddings), the loss (binary cross-entropy on D's logit, D on real then fake
 \`dStepsPerG\` times, then G with target 1) and Adam (the run's rates and betas, epsilon 1e-7 as
 TensorFlow.js) are the studio's; \`gan_models.py\` holds them. With \`--init-from\` the generator
-draws the studio's images for the same noise (to about 1e-6).
+draws the studio's images for the same noise (within about 2e-6 in GAN Studio's tests).
 
 What differs: random numbers come from PyTorch's generator (a run is reproducible from its seed
 here, not bit-for-bit the studio's); batch norm normalises each GPU's share of the batch unless
