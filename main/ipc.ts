@@ -13,7 +13,7 @@ import { exportCheckpoint, previewExport } from './services/exports.js';
 import { describeModel } from './services/models.js';
 import { closeProject, createProject, openProject } from './services/projects.js';
 import { runMetrics } from './services/runMetrics.js';
-import { checkpointSamples, measureCheckpoint, runQuality, sampleCheckpoint } from './services/runs.js';
+import { checkpointSamples, importGenerator, measureCheckpoint, runQuality, sampleCheckpoint } from './services/runs.js';
 import type { Studio } from './services/studio.js';
 import { startTraining } from './services/training.js';
 import { tryBuiltin } from './services/tryBuiltin.js';
@@ -66,6 +66,8 @@ export function handlersFor(studio: Studio): HandlerTable {
     cancelExport: async () => exports.cancel(),
     getExportState: async () => exports.state(),
     getExportPreview: (request) => previewExport(studio, request),
+
+    importGenerator: (request) => importGenerator(studio, request),
   };
 }
 

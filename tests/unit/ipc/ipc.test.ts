@@ -52,6 +52,7 @@ const malformed: Record<Channel, { payload: unknown; names: string }> = {
   cancelExport: { payload: { all: true }, names: 'all' },
   getExportState: { payload: false, names: 'request' },
   getExportPreview: { payload: { outDir: '' }, names: 'outDir' },
+  importGenerator: { payload: { path: '' }, names: 'path' },
 };
 
 /** A stand-in for the training process: reports started, then waits for stop. */
