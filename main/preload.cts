@@ -55,6 +55,7 @@ const studio: StudioApi = {
   cancelExport: invoke('cancelExport'),
   getExportState: invoke('getExportState'),
   getExportPreview: invoke('getExportPreview'),
+  importGenerator: invoke('importGenerator'),
   onTrainingEvent: subscribe('trainingEvent'),
   onImportProgress: subscribe('importProgress'),
   onExportProgress: subscribe('exportProgress'),

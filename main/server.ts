@@ -119,7 +119,15 @@ function unauthorized(request: IncomingMessage, token: string, hosts: Set<string
 
 function serveSocket(ws: WebSocket, studio: Studio, table: HandlerTable): void {
   const send = (message: ServerMessage) => {
-    if (ws.readyState === ws.OPEN) ws.send(encodeMessage(message));
+    if (ws.readyState !== ws.OPEN) return;
+    let frame: string | Uint8Array;
+    try {
+      frame = encodeMessage(message);
+    } catch (error) {
+      if (message.kind !== 'reply') return;
+      frame = encodeMessage({ kind: 'reply', id: message.id, result: { ok: false, error: `The reply could not be encoded: ${(error as Error).message}` } });
+    }
+    ws.send(frame);
   };
   const sink: EventSink = (event, data) => {
     const isPreview = event === 'trainingEvent' && (data as { type: string }).type === 'sample';
@@ -128,7 +136,10 @@ function serveSocket(ws: WebSocket, studio: Studio, table: HandlerTable): void {
   };
   const unsubscribe = studio.events.subscribe(sink);
   ws.on('message', (data: RawData, isBinary: boolean) => {
-    void answer(data, isBinary).then(send);
+    // Every message gets an answer, even one that breaks something unforeseen on the way.
+    void answer(data, isBinary)
+      .catch((error: unknown): ServerMessage => ({ kind: 'reply', id: null, result: { ok: false, error: `The message could not be handled: ${(error as Error)?.message ?? String(error)}` } }))
+      .then(send);
   });
   ws.on('close', unsubscribe);
   ws.on('error', (error) => console.warn(`A web window's connection failed: ${error.message}`));

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { BackendReport } from './backends.js';
 import { builtinDatasetIds, channelModes, importOptionsSchema, type DatasetManifest, type ImportProgress } from './dataset.js';
 import { exportFormatIdSchema, exportOptionsSchema, type ExportFormatInfo, type ExportProgress, type ExportResult } from './export.js';
+import type { ImportedGenerator } from './handoff.js';
 import { presetIdSchema, presetParamSchemas, type PresetId } from './presets.js';
 import type { ProjectSummary, RunSummary } from './project.js';
 import type { CheckpointEvaluation, RunQualityFile } from './quality.js';
@@ -37,7 +38,8 @@ const presetChoice = z
   .strict()
   .superRefine(checkPresetParams);
 
-export const folderPurposes = ['import', 'openProject', 'newProject', 'export'] as const;
+/** What a native dialog is for; 'generator' picks an .onnx file rather than a folder. */
+export const folderPurposes = ['import', 'openProject', 'newProject', 'export', 'generator'] as const;
 export type FolderPurpose = (typeof folderPurposes)[number];
 
 const settingFields = {
@@ -50,8 +52,11 @@ export const settingsSchema = z
   .object({ backend: settingFields.backend.default('auto'), lastProject: settingFields.lastProject.default(null) })
   .strict();
 export type Settings = z.output<typeof settingsSchema>;
-/** A change to some settings; what is left out stays as it was. */
-export const settingsPatchSchema = z.object(settingFields).partial().strict();
+/**
+ * A change to some settings from a window; what is left out stays as it was. The remembered project
+ * is not among them: it is set by opening a project (through the path checks), never written by a window.
+ */
+export const settingsPatchSchema = z.object({ backend: settingFields.backend }).partial().strict();
 
 export const builtinImportSchema = z
   .object({
@@ -122,6 +127,9 @@ export const requestSchemas = {
   getExportState: empty,
   /** The picture a finished export made (an images export's sheet, a gif export's animation); null for the others. */
   getExportPreview: z.object({ outDir: path }).strict(),
+
+  /** Brings a generator .onnx (the PyTorch job's, or an ONNX export) into the project as a run of its own. */
+  importGenerator: z.object({ path }).strict(),
 } as const;
 
 export type Channel = keyof typeof requestSchemas;
@@ -248,6 +256,7 @@ export interface ResponseMap {
   cancelExport: { cancelled: boolean };
   getExportState: ExportJobEvent | null;
   getExportPreview: ExportPreview | null;
+  importGenerator: ImportedGenerator;
 }
 export type ResponseOf<C extends Channel> = ResponseMap[C];
 
@@ -292,6 +301,7 @@ export const eventsOf: Partial<Record<Channel, readonly StudioEventName[]>> = {
   measureCheckpoint: ['measureProgress', 'projectChanged'],
   exportCheckpoint: ['exportProgress', 'projectChanged'],
   cancelExport: ['exportProgress'],
+  importGenerator: ['projectChanged'],
 };
 
 export type Unsubscribe = () => void;

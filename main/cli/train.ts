@@ -3,7 +3,7 @@ import { builtinDatasetIds, channelModes, type BuiltinDatasetId } from '../../sh
 import { presetIds } from '../../shared/presets.js';
 import { rememberedParams, withPresetChoice } from '../../shared/project.js';
 import { measureIds } from '../../shared/quality.js';
-import { backendNames, type TrainingEvent, type TrainOptions } from '../../shared/training.js';
+import { backendNames, DEFAULT_KEEP_EVERY, type TrainingEvent, type TrainOptions } from '../../shared/training.js';
 import { startTraining } from '../engine/training/startTraining.js';
 import { resolveParams } from '../engine/models/buildModels.js';
 import { epochsDone, epochText } from '../../shared/epochs.js';
@@ -20,11 +20,13 @@ import { qualityReporter } from './qualityReport.js';
 
 export const trainUsage = `gan-studio train --project DIR [--preset mlp|dcgan|cgan|cdcgan] [--epochs N] [--builtin shapes|digits|fashion]
                  [--batch-size N] [--param key=value ...] [--seed N] [--backend gpu|native|wasm|cpu]
-                 [--max-steps N] [--checkpoint-every N] [--early-stop K] [--best-by MEASURE] [--no-quality] [--json]
+                 [--max-steps N] [--checkpoint-every N] [--keep-every N] [--early-stop K] [--best-by MEASURE] [--no-quality] [--json]
 gan-studio train --project DIR --resume [--run RUN] [--checkpoint C] [--epochs N]
 
 Trains a GAN on the project's dataset (importing a built-in set first with --builtin), writing a
-checkpoint each epoch. Ctrl-C stops cleanly with a checkpoint; --resume continues from it.
+checkpoint each epoch. Ctrl-C stops cleanly with a checkpoint (a second Ctrl-C quits at once,
+keeping the last complete one); --resume continues from it. Of a run's checkpoints the latest, the
+best and every Nth are kept (--keep-every N, default ${DEFAULT_KEEP_EVERY}; 0 keeps them all).
 Each checkpoint is measured for quality (see gan-studio evaluate --help) and the best is named at
 the end; --early-stop K stops when the --best-by measure (default frechetDistance) has not
 improved for K checkpoints. --no-quality skips the measures and the feature network they need.`;
@@ -44,6 +46,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     backend: { type: 'string' },
     'max-steps': { type: 'string' },
     'checkpoint-every': { type: 'string' },
+    'keep-every': { type: 'string' },
     resume: { type: 'boolean' },
     run: { type: 'string' },
     checkpoint: { type: 'string' },
@@ -74,6 +77,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     backend: oneOf(values.backend, 'backend', backendNames),
     maxSteps: intFlag(values['max-steps'], 'max-steps', 1),
     checkpointEverySteps: intFlag(values['checkpoint-every'], 'checkpoint-every', 0),
+    keepEvery: intFlag(values['keep-every'], 'keep-every', 0),
     quality: !values['no-quality'],
     qualityMeasure: oneOf(values['best-by'], 'best-by', measureIds),
     earlyStopPatience: intFlag(values['early-stop'], 'early-stop', 1),

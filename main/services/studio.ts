@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AppInfo, FolderPurpose } from '../../shared/contract.js';
 import type { startTraining } from '../engine/training/startTraining.js';
@@ -26,7 +26,7 @@ export interface StudioOptions {
   access: PathAccess;
   /** A native folder dialog; absent in web mode. Resolves null when the user cancels. */
   chooseFolder?: (purpose: FolderPurpose) => Promise<string | null>;
-  /** Replaces the training process in tests of the handlers. */
+  /** How training is started: a forked process by default; the desktop app uses a utility process, tests a fake. */
   startTraining?: typeof startTraining;
 }
 
@@ -51,6 +51,12 @@ export interface Studio {
   close(): Promise<void>;
 }
 
+const isProjectFolder = (dir: string): Promise<boolean> =>
+  stat(join(dir, 'project.json')).then(
+    (info) => info.isFile(),
+    () => false,
+  );
+
 export async function createStudio(options: StudioOptions): Promise<Studio> {
   await mkdir(options.configDir, { recursive: true });
   const events = new StudioEvents();
@@ -66,11 +72,10 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   await uploads.sweep();
   const { access } = options;
 
-  // Folders the user chose in earlier sessions stay theirs; so does the app's own projects folder.
+  // Projects the user opened in earlier sessions stay theirs, and so does the app's own projects
+  // folder. Only real project folders are granted, and never a path read from the settings file.
   access.grant(options.projectsDir);
-  for (const p of await recent.list()) access.grant(p.path);
-  const { lastProject } = await settings.read();
-  if (lastProject) access.grant(lastProject);
+  for (const p of await recent.list()) if (await isProjectFolder(p.path)) access.grant(p.path);
 
   return {
     info: { mode: options.mode, version: options.version, canChooseFolders: Boolean(options.chooseFolder), projectsDir: options.projectsDir },

@@ -54,6 +54,8 @@ before(async () => {
         maxSteps: STEPS,
         sampleIntervalMs: 60_000,
         metricsIntervalMs: 1000,
+        // Every checkpoint stays, so each one's stored measures can be checked (retention has its own test).
+        keepEvery: 0,
       },
     },
     (e) => events.push(e),
