@@ -27,7 +27,7 @@ test('web mode: every screen fits 1280x800 and 800x600 without page errors', asy
   const root = await mkdtemp(join(tmpdir(), 'gan-studio-e2e-screens-'));
   const projectDir = join(root, 'projects', 'screens');
   // A measured conditional run (600 images: the measures need 400) made with the command line, so the screens have everything to show.
-  cli('train', '--project', projectDir, '--builtin', 'shapes', '--size', '16', '--count', '600', '--preset', 'cgan', '--epochs', '2', '--batch-size', '32', '--param', 'hiddenUnits=[32,64]');
+  cli('train', '--project', projectDir, '--builtin', 'shapes', '--size', '16', '--count', '600', '--preset', 'cgan', '--epochs', '2', '--batch-size', '32', '--param', 'hiddenUnits=[32,64]', '--keep-every', '0');
   // The best checkpoint is made an earlier one than the latest, so "the best" and "the latest" differ on screen.
   const bestFile = join(projectDir, 'runs', 'run-001', 'checkpoints', 'step-00000018', 'checkpoint.json');
   const best = JSON.parse(await readFile(bestFile, 'utf8'));
