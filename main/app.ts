@@ -4,23 +4,28 @@
  */
 import { app, dialog, session, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { registerAppScheme, serveRenderer } from './app/appProtocol.js';
 import { bindIpc } from './app/bindIpc.js';
 import { chooseFolder } from './app/dialogs.js';
 import { createMainWindow } from './app/mainWindow.js';
 import { installMenu } from './app/menu.js';
+import { PAGE_URL } from './app/rendererFiles.js';
 import { hardenSession } from './app/security.js';
 import { readWindowState, rememberWindowState } from './app/windowState.js';
 import { appVersion } from './appVersion.js';
 import { ChosenPaths } from './services/pathAccess.js';
 import { createStudio, type Studio } from './services/studio.js';
+import { startTraining } from './engine/training/startTraining.js';
+import { utilityTraining } from './app/trainingProcess.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const pageUrl = pathToFileURL(join(here, '..', 'renderer', 'index.html')).href;
+const rendererDir = join(here, '..', 'renderer');
 const preload = join(here, 'preload.cjs');
 const icon = join(here, '..', '..', 'assets', 'icon.png');
 
 app.enableSandbox();
+registerAppScheme();
 if (!app.requestSingleInstanceLock()) app.quit();
 
 let window: BrowserWindow | null = null;
@@ -36,13 +41,15 @@ async function start(): Promise<void> {
     projectsDir,
     access: new ChosenPaths(),
     chooseFolder: (purpose) => chooseFolder(window!, purpose, projectsDir),
+    startTraining: (request, onEvent) => startTraining(request, onEvent, process.env, utilityTraining),
   });
   hardenSession(session.defaultSession);
+  serveRenderer(rendererDir);
   await studio.project.restoreLast();
 
-  window = createMainWindow({ state: await readWindowState(userData), preload, pageUrl, icon });
+  window = createMainWindow({ state: await readWindowState(userData), preload, pageUrl: PAGE_URL, icon });
   rememberWindowState(window, userData);
-  const unbind = bindIpc(studio, window, pageUrl);
+  const unbind = bindIpc(studio, window, PAGE_URL);
   await installMenu(studio);
   const showTitle = (name: string | null) => window?.setTitle(name ? `${name} — GAN Studio` : 'GAN Studio');
   showTitle((await studio.project.summary().catch(() => null))?.project.name ?? null);

@@ -8,8 +8,8 @@ import { exportFormats } from '../shared/export.js';
 import { fail, ok, type Result } from '../shared/result.js';
 import { describeIssues } from '../shared/validation.js';
 import { backendReport } from './services/backends.js';
-import { importBuiltin, importFolder, previewDataset } from './services/datasets.js';
-import { exportCheckpoint } from './services/exports.js';
+import { importBuiltin, importFolder, importUpload, previewDataset } from './services/datasets.js';
+import { exportCheckpoint, previewExport } from './services/exports.js';
 import { describeModel } from './services/models.js';
 import { closeProject, createProject, openProject } from './services/projects.js';
 import { runMetrics } from './services/runMetrics.js';
@@ -40,6 +40,7 @@ export function handlersFor(studio: Studio): HandlerTable {
 
     importFolder: (request) => importFolder(studio, request),
     importBuiltin: (request) => importBuiltin(studio, request),
+    importUpload: (request) => importUpload(studio, request),
     cancelImport: async () => imports.cancel(),
     getImportState: async () => imports.state(),
     getDatasetPreview: (request) => previewDataset(studio, request),
@@ -64,6 +65,7 @@ export function handlersFor(studio: Studio): HandlerTable {
     exportCheckpoint: (request) => exportCheckpoint(studio, request),
     cancelExport: async () => exports.cancel(),
     getExportState: async () => exports.state(),
+    getExportPreview: (request) => previewExport(studio, request),
 
     importGenerator: (request) => importGenerator(studio, request),
   };
@@ -76,13 +78,21 @@ const isChannel = (value: unknown): value is Channel => typeof value === 'string
  * wrong; a handler's error comes back as `{ ok: false }`; nothing is thrown.
  */
 export async function callChannel(table: HandlerTable, channel: unknown, payload: unknown): Promise<Result<unknown>> {
-  if (!isChannel(channel)) return fail(`Unknown channel ${JSON.stringify(channel)?.slice(0, 80) ?? String(channel)}`);
-  const parsed = requestSchemas[channel].safeParse(payload);
-  if (!parsed.success) return fail(`${channel}: ${describeIssues(parsed.error, 'request')}`);
+  // Everything inside the try: a hostile payload (5,000 nested arrays) must not throw past here.
   try {
+    if (!isChannel(channel)) return fail(`Unknown channel ${describeChannel(channel)}`);
+    const parsed = requestSchemas[channel].safeParse(payload);
+    if (!parsed.success) return fail(`${channel}: ${describeIssues(parsed.error, 'request')}`);
     const handler = table[channel] as (request: unknown) => Promise<unknown>;
     return ok(await handler(parsed.data));
   } catch (error) {
     return fail(error instanceof Error ? error.message : String(error));
   }
+}
+
+/** Names what was sent as a channel without serialising it (it may be nested beyond the stack). */
+function describeChannel(channel: unknown): string {
+  if (typeof channel === 'string') return JSON.stringify(channel.slice(0, 80));
+  if (Array.isArray(channel)) return '(an array)';
+  return channel === null ? 'null' : `(a ${typeof channel})`;
 }

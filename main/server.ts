@@ -16,6 +16,7 @@ import { decodeMessage, encodeMessage, type CallMessage, type ServerMessage } fr
 import { callChannel, handlersFor, type HandlerTable } from './ipc.js';
 import type { Studio } from './services/studio.js';
 import type { EventSink } from './services/events.js';
+import { serveTransfer } from './webTransfers.js';
 
 export interface WebServerOptions {
   studio: Studio;
@@ -67,6 +68,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   const http = createServer((request, response) => {
     if (!allowedHosts().has(request.headers.host ?? '')) return refuse(response, 403, 'Unknown host');
+    if (serveTransfer(request, response, studio, () => unauthorized(request, token, allowedHosts()))) return;
     void serveFile(rendererDir, request, response);
   });
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_CALL_BYTES });
@@ -100,6 +102,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 function refusal(request: IncomingMessage, token: string, hosts: Set<string>): string | null {
   const url = new URL(request.url ?? '/', 'http://placeholder');
   if (url.pathname !== '/ws') return '404 Not Found';
+  return unauthorized(request, token, hosts);
+}
+
+/** Why a request that acts on the studio (socket, upload, download) is refused, or null: host, origin and token. */
+function unauthorized(request: IncomingMessage, token: string, hosts: Set<string>): string | null {
+  const url = new URL(request.url ?? '/', 'http://placeholder');
   if (!hosts.has(request.headers.host ?? '')) return '403 Forbidden';
   const origin = request.headers.origin;
   if (origin !== undefined && !hosts.has(origin.replace(/^http:\/\//, ''))) return '403 Forbidden';
@@ -111,7 +119,15 @@ function refusal(request: IncomingMessage, token: string, hosts: Set<string>): s
 
 function serveSocket(ws: WebSocket, studio: Studio, table: HandlerTable): void {
   const send = (message: ServerMessage) => {
-    if (ws.readyState === ws.OPEN) ws.send(encodeMessage(message));
+    if (ws.readyState !== ws.OPEN) return;
+    let frame: string | Uint8Array;
+    try {
+      frame = encodeMessage(message);
+    } catch (error) {
+      if (message.kind !== 'reply') return;
+      frame = encodeMessage({ kind: 'reply', id: message.id, result: { ok: false, error: `The reply could not be encoded: ${(error as Error).message}` } });
+    }
+    ws.send(frame);
   };
   const sink: EventSink = (event, data) => {
     const isPreview = event === 'trainingEvent' && (data as { type: string }).type === 'sample';
@@ -120,7 +136,10 @@ function serveSocket(ws: WebSocket, studio: Studio, table: HandlerTable): void {
   };
   const unsubscribe = studio.events.subscribe(sink);
   ws.on('message', (data: RawData, isBinary: boolean) => {
-    void answer(data, isBinary).then(send);
+    // Every message gets an answer, even one that breaks something unforeseen on the way.
+    void answer(data, isBinary)
+      .catch((error: unknown): ServerMessage => ({ kind: 'reply', id: null, result: { ok: false, error: `The message could not be handled: ${(error as Error)?.message ?? String(error)}` } }))
+      .then(send);
   });
   ws.on('close', unsubscribe);
   ws.on('error', (error) => console.warn(`A web window's connection failed: ${error.message}`));

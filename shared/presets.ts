@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_NETWORK_WEIGHTS, mlpHiddenWeights } from './modelSize.js';
 
 /** The architecture presets a user can pick. */
 export const presetIds = ['mlp', 'dcgan', 'cgan', 'cdcgan'] as const;
@@ -28,6 +29,11 @@ const mlpParams = {
     .min(1)
     .max(6)
     .default([256, 512, 1024])
+    // The layers between hidden widths alone can exceed any memory (6 x 8192 is 335 million weights):
+    // refused here, before anything is built. The image-dependent part is checked with the image size.
+    .refine((units) => mlpHiddenWeights(units) <= MAX_NETWORK_WEIGHTS, {
+      message: `these widths make too large a network (over ${MAX_NETWORK_WEIGHTS / 1e6} million weights between the hidden layers); use narrower layers`,
+    })
     .describe('Generator hidden layer widths; the discriminator mirrors them'),
   dropout: z.number().min(0).lt(1).default(0.3).describe('Dropout rate in the discriminator'),
   leak: z.number().min(0).max(1).default(0.2).describe('LeakyReLU slope'),

@@ -18,6 +18,9 @@ export interface BackendInfo {
   notes: string[];
 }
 
+/** Checkpoint retention by default: the latest, the best and every 5th checkpoint are kept. */
+export const DEFAULT_KEEP_EVERY = 5;
+
 /** How long to train and how often to report; hyperparameters live in the preset params. */
 export const trainOptionsSchema = z
   .object({
@@ -30,6 +33,8 @@ export const trainOptionsSchema = z
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
     /** Checkpoint every N steps as well as at each epoch end; 0 = per epoch only. */
     checkpointEverySteps: z.number().int().min(0).default(0),
+    /** Checkpoints kept: the latest, the best, and every Nth (steps that are multiples of N checkpoint intervals); 0 keeps all. */
+    keepEvery: z.number().int().min(0).max(1_000_000).default(DEFAULT_KEEP_EVERY),
     /** Milliseconds between sample grids. */
     sampleIntervalMs: z.number().int().min(100).default(2000),
     /** Milliseconds between metric events (at most ~10 a second). */
@@ -69,7 +74,8 @@ export interface SampleGrid {
 
 export const RUN_FORMAT = 'gan-studio/run';
 export const RUN_FORMAT_VERSION = 1;
-export const runStatuses = ['running', 'paused', 'stopped', 'completed', 'failed'] as const;
+/** 'interrupted': the training process ended without stopping (killed, crashed, disk full); resumable. */
+export const runStatuses = ['running', 'paused', 'stopped', 'completed', 'failed', 'interrupted'] as const;
 
 /** runs/<id>/run.json: what a run trains and how it stands. */
 export const runInfoSchema = z.object({
@@ -86,6 +92,8 @@ export const runInfoSchema = z.object({
   backend: z.enum(backendNames).optional(),
   status: z.enum(runStatuses),
   message: z.string().optional(),
+  /** The training process while the run is running or paused, to tell a live run from an interrupted one. */
+  writer: z.object({ pid: z.number().int(), host: z.string(), started: z.string().optional() }).optional(),
   /** Set when this run was branched from an earlier checkpoint of another run. */
   parent: z.object({ runId: z.string(), checkpointId: z.string() }).optional(),
   /** Set when the run is a generator imported from an .onnx file: it has no discriminator and cannot be resumed. */

@@ -1,9 +1,10 @@
 import { shell, type Session, type WebContents } from 'electron';
+import { isAllowedExternalUrl } from './externalLinks.js';
 
 /**
  * The window may show only the studio's own page: no navigation away, no new windows (a link to
- * a paper opens in the user's browser instead), no webviews, no permission prompts (camera,
- * notifications...) the studio never needs.
+ * a cited paper opens in the user's browser instead, allow-listed sites only), no webviews, no
+ * permission prompts (camera, notifications...) the studio never needs.
  */
 export function guardContents(contents: WebContents, pageUrl: string): void {
   contents.on('will-navigate', (event, url) => {
@@ -14,7 +15,7 @@ export function guardContents(contents: WebContents, pageUrl: string): void {
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    if (isAllowedExternalUrl(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
 }

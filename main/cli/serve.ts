@@ -7,6 +7,7 @@ import { anyPath } from '../services/pathAccess.js';
 import { createStudio } from '../services/studio.js';
 import { tryBuiltin } from '../services/tryBuiltin.js';
 import { intFlag, oneOf, parseCommand } from './args.js';
+import { onInterrupt } from './interrupt.js';
 
 export const serveUsage = `gan-studio serve [--port N] [--project DIR | --builtin shapes|digits|fashion]
                  [--projects-dir DIR] [--config-dir DIR]
@@ -53,13 +54,14 @@ export async function serveCommand(argv: string[]): Promise<number> {
   // A background failure is reported, never allowed to take down a server other windows rely on.
   const onRejection = (reason: unknown) => console.error('Unexpected error:', reason);
   process.on('unhandledRejection', onRejection);
+  // First Ctrl-C (or SIGTERM): stop the run with a checkpoint, then close; a second quits at once.
+  let release = () => {};
   await new Promise<void>((resolveStop) => {
-    process.once('SIGINT', resolveStop);
-    process.once('SIGTERM', resolveStop);
+    release = onInterrupt(resolveStop);
   });
-  console.log('Stopping...');
   await studio.close();
   await server.close();
+  release();
   process.off('unhandledRejection', onRejection);
   return 0;
 }

@@ -3,7 +3,11 @@ import { join } from 'node:path';
 import { parseManifest, type DatasetManifest } from '../../shared/dataset.js';
 import { projectLayout } from '../project/layout.js';
 import { readManifest } from '../project/manifest.js';
-import { makeStagingDir, publishDirAtomic } from '../project/atomicWrite.js';
+import { makeStagingDir, publishDirAtomic, readableDir, syncDir } from '../project/atomicWrite.js';
+import { diskFullMessage, isDiskFull } from '../project/diskFull.js';
+import { faultPoint } from '../project/faultPoints.js';
+import { lockProject } from '../project/lock.js';
+import { tidyProject } from '../project/tidy.js';
 
 /** A project's imported images, as training reads them: N x H x W x C bytes, row-major, and one label byte each. */
 export interface Dataset {
@@ -25,19 +29,20 @@ export const bytesPerImage = (m: Pick<DatasetManifest, 'width' | 'height' | 'cha
 
 /**
  * Opens the dataset of the project in `projectDir`, checking that the manifest is one this version reads
- * and that both data files have exactly the size the manifest implies.
+ * and that both data files have exactly the size the manifest implies. While another process is
+ * replacing the dataset (or after one was killed doing so) the previous dataset is read.
  */
 export async function openDataset(projectDir: string): Promise<Dataset> {
-  const layout = projectLayout(projectDir);
+  const dir = await readableDir(projectLayout(projectDir).datasetDir);
   const manifest = await readManifest(projectDir);
   if (!manifest) {
     throw new Error(`No dataset in ${projectDir}: dataset/manifest.json not found. Import a folder or a built-in dataset first.`);
   }
 
   const imageBytes = manifest.count * bytesPerImage(manifest);
-  const images = await readExactly(layout.images, 'dataset/images.u8', imageBytes,
+  const images = await readExactly(join(dir, IMAGES), 'dataset/images.u8', imageBytes,
     `${manifest.count} images of ${manifest.width}x${manifest.height}x${manifest.channels}`);
-  const labels = await readExactly(layout.labels, 'dataset/labels.u8', manifest.count, `${manifest.count} labels`);
+  const labels = await readExactly(join(dir, LABELS), 'dataset/labels.u8', manifest.count, `${manifest.count} labels`);
   const classCount = Math.max(1, manifest.classes.length);
   const bad = labels.findIndex((label) => label >= classCount);
   if (bad >= 0) {
@@ -80,7 +85,8 @@ async function readExactly(path: string, name: string, expected: number, what: s
 
 /**
  * Builds a dataset in a staging folder beside `dataset/`, one image at a time, and swaps it in on publish.
- * Until then the project's current dataset (if any) is untouched, and discard() leaves no trace.
+ * Until then the project's current dataset (if any) is untouched, and discard() leaves no trace. The
+ * project's writer lock is held from creation to publish or discard: a second writer is refused.
  */
 export interface DatasetWriter {
   /** Images appended so far. */
@@ -96,13 +102,22 @@ export interface DatasetWriter {
 export async function createDatasetWriter(projectDir: string, imageBytes: number): Promise<DatasetWriter> {
   if (!Number.isInteger(imageBytes) || imageBytes < 1) throw new Error(`Invalid image size of ${imageBytes} bytes.`);
   const finalDir = projectLayout(projectDir).datasetDir;
-  const staging = await makeStagingDir(finalDir);
+  const lock = await lockProject(projectDir, 'importing a dataset');
+  let staging: string;
   let images: FileHandle;
+  try {
+    await tidyProject(projectDir);
+    staging = await makeStagingDir(finalDir);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
   try {
     images = await open(join(staging, IMAGES), 'w');
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
-    throw error;
+    await lock.release();
+    throw diskFull(error);
   }
   // Images are copied into one chunk and written when it is full, so the caller may reuse its buffer at once.
   const chunk = new Uint8Array(Math.max(1, Math.floor(FLUSH_BYTES / imageBytes)) * imageBytes);
@@ -123,6 +138,7 @@ export async function createDatasetWriter(projectDir: string, imageBytes: number
   const discard = async (): Promise<void> => {
     await close().catch(() => undefined);
     await rm(staging, { recursive: true, force: true });
+    await lock.release();
   };
 
   return {
@@ -136,7 +152,7 @@ export async function createDatasetWriter(projectDir: string, imageBytes: number
       chunk.set(pixels, filled);
       filled += pixels.byteLength;
       count++;
-      if (filled === chunk.byteLength) await flush();
+      if (filled === chunk.byteLength) await flush().catch((error: unknown) => Promise.reject(diskFull(error)));
     },
     async publish(manifest, labels) {
       try {
@@ -150,11 +166,13 @@ export async function createDatasetWriter(projectDir: string, imageBytes: number
         await writeSynced(join(staging, LABELS), labels);
         await writeSynced(join(staging, MANIFEST), JSON.stringify(checked, null, 2) + '\n');
         await syncDir(staging);
+        faultPoint('dataset:written');
         await publishDirAtomic(staging, finalDir);
+        await lock.release();
         return checked;
       } catch (error) {
         await discard();
-        throw error;
+        throw diskFull(error);
       }
     },
     discard,
@@ -200,10 +218,8 @@ async function writeSynced(path: string, data: string | Uint8Array): Promise<voi
   }
 }
 
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r').catch(() => undefined);
-  if (!handle) return;
-  // Some filesystems refuse fsync on a folder; the publishing rename is atomic there all the same.
-  await handle.sync().catch(() => undefined);
-  await handle.close();
+/** A full disk while writing a dataset, said in words. */
+function diskFull(error: unknown): unknown {
+  if (!isDiskFull(error)) return error;
+  return new Error(diskFullMessage('the new dataset could not be written', 'The previous dataset is kept, unchanged', 'import again'), { cause: error });
 }

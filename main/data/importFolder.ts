@@ -4,21 +4,25 @@ import {
   DATASET_FORMAT_VERSION,
   importOptionsSchema,
   type DatasetManifest,
-  type ImportOptions,
+  type ImportOptionsInput,
   type ImportProgress,
   type SkippedFile,
 } from '../../shared/dataset.js';
 import { parseOrThrow } from '../../shared/validation.js';
+import { ByteBudget } from './byteBudget.js';
 import { throwIfCancelled } from './cancel.js';
 import { createDatasetWriter } from './datasetCache.js';
 import { decodeImage, type Decoded } from './decodeImage.js';
 import { mapInOrder } from './mapInOrder.js';
+import { settleWithin } from './timeLimit.js';
 import { compareNames, folderName, scanFolder, type FoundFile } from './scanFolder.js';
 
 export interface ImportHooks {
   signal?: AbortSignal;
   /** Called once after the scan and then once per file; `total` counts every file found, skipped ones included. */
   onProgress?: (progress: ImportProgress) => void;
+  /** Bytes of files and decoded pixels held at once (default MEMORY_IN_FLIGHT). */
+  memoryLimit?: number;
 }
 
 /**
@@ -26,6 +30,16 @@ export interface ImportHooks {
  * cores busy while the event loop writes results; more only holds more decoded images in memory.
  */
 export const DECODES_IN_FLIGHT = 12;
+/**
+ * Memory the decodes in flight may hold together: file bytes plus decoded pixels. Twelve small photos fit at
+ * once; large files wait their turn, and one larger than this runs alone.
+ */
+export const MEMORY_IN_FLIGHT = 512 * 1024 * 1024;
+/**
+ * A file not read and decoded within this long is skipped with the reason: a stalled network drive or a
+ * device must not hang the import (the stuck read is left to finish on its own).
+ */
+export const FILE_TIME_LIMIT_MS = 60_000;
 
 /**
  * Imports every image under `folder` into the project's dataset (see scanFolder for how classes are named).
@@ -36,7 +50,7 @@ export const DECODES_IN_FLIGHT = 12;
 export async function importFolder(
   folder: string,
   projectDir: string,
-  options: ImportOptions,
+  options: ImportOptionsInput,
   hooks: ImportHooks = {},
 ): Promise<DatasetManifest> {
   const { signal, onProgress } = hooks;
@@ -55,12 +69,16 @@ export async function importFolder(
   const writer = await createDatasetWriter(projectDir, opts.size * opts.size * channels);
   const labels = new Uint8Array(scan.files.length);
   let kept = 0;
+  let transparentCount = 0;
   let done = skipped.length;
   onProgress?.({ done, total, skipped: skipped.length });
 
-  // Once cancelled, the files already queued return at once instead of decoding.
+  // Once cancelled, the files already queued return at once instead of decoding, and files in flight
+  // are not waited for: a cancel always ends the import.
+  const budget = new ByteBudget(hooks.memoryLimit ?? MEMORY_IN_FLIGHT);
+  const timedOut = (): Decoded => ({ ok: false, reason: `not read and decoded within ${FILE_TIME_LIMIT_MS / 1000} s (a stalled drive or device?)` });
   const decode = async (file: FoundFile): Promise<{ file: FoundFile; decoded?: Decoded }> =>
-    signal?.aborted ? { file } : { file, decoded: await decodeImage(file.path, opts) };
+    signal?.aborted ? { file } : { file, decoded: await settleWithin(decodeImage(file.path, opts, { budget, signal }), FILE_TIME_LIMIT_MS, signal, timedOut) };
 
   try {
     for await (const { file, decoded } of mapInOrder(scan.files, DECODES_IN_FLIGHT, decode)) {
@@ -68,6 +86,7 @@ export async function importFolder(
       if (decoded?.ok) {
         await writer.append(decoded.pixels);
         labels[kept++] = file.label;
+        if (decoded.transparent) transparentCount++;
       } else if (decoded) {
         skipped.push({ path: file.relative, reason: decoded.reason });
       }
@@ -90,6 +109,8 @@ export async function importFolder(
       classes,
       classCounts,
       skipped,
+      background: opts.background,
+      transparentCount,
       createdAt: new Date().toISOString(),
     };
     throwIfCancelled(signal, 'Import');

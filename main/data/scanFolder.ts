@@ -1,13 +1,14 @@
+import { isUtf8 } from 'node:buffer';
 import { readdir, stat } from 'node:fs/promises';
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { basename, resolve, sep } from 'node:path';
 import type { SkippedFile } from '../../shared/dataset.js';
 
 /** Labels are stored as one byte per image. */
 export const MAX_CLASSES = 255;
 
 export interface FoundFile {
-  /** Absolute path, for reading. */
-  path: string;
+  /** Absolute path, for reading: bytes where a name is not valid UTF-8 (Linux allows any bytes but / in a name). */
+  path: string | Buffer;
   /** Path relative to the scanned folder with `/` separators, as the manifest and messages show it. */
   relative: string;
   /** Index into `classes`; 0 when the folder is unlabelled. */
@@ -24,7 +25,7 @@ export interface FolderScan {
 }
 
 interface Entry {
-  path: string;
+  path: string | Buffer;
   segments: string[];
 }
 
@@ -39,6 +40,8 @@ interface Entry {
  * - Symbolic links to files are followed; links to folders are not (they can loop), and are listed.
  * - Folders in `exclude` are passed over: a project kept inside the folder it imports must not import its own
  *   dataset and sample grids.
+ * - Names are read as bytes, so a name that is not valid UTF-8 is still opened (and shown with U+FFFD in
+ *   place of the bytes that cannot be shown).
  */
 export async function scanFolder(folder: string, exclude: string[] = []): Promise<FolderScan> {
   const rootInfo = await stat(folder).catch((error: NodeJS.ErrnoException) => {
@@ -49,7 +52,7 @@ export async function scanFolder(folder: string, exclude: string[] = []): Promis
 
   const found: Entry[] = [];
   const skipped: SkippedFile[] = [];
-  await walk({ root: folder, exclude: new Set(exclude.map((path) => resolve(path))), found, skipped }, folder, true);
+  await walk({ root: folder, exclude: new Set(exclude.map((path) => resolve(path))), found, skipped }, Buffer.from(folder), [], true);
 
   found.sort((a, b) => compareSegments(a.segments, b.segments));
   const classNames = [...new Set(found.filter((f) => f.segments.length > 1).map((f) => f.segments[0]))].sort(compareNames);
@@ -82,38 +85,43 @@ interface Walk {
   skipped: SkippedFile[];
 }
 
-async function walk(state: Walk, dir: string, isRoot: boolean): Promise<void> {
+async function walk(state: Walk, dir: Buffer, parents: string[], isRoot: boolean): Promise<void> {
   const { root, found, skipped } = state;
   let entries;
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = await readdir(dir, { withFileTypes: true, encoding: 'buffer' });
   } catch (error) {
     const reason = `folder could not be read: ${describeFsError(error as NodeJS.ErrnoException)}`;
     if (isRoot) throw new Error(`Cannot read folder ${root}: ${reason}`);
-    skipped.push({ path: toRelative(root, dir), reason });
+    skipped.push({ path: parents.join('/'), reason });
     return;
   }
   for (const entry of entries) {
-    if (entry.name.startsWith('.')) continue;
-    const path = join(dir, entry.name);
+    const name = entry.name as unknown as Buffer;
+    if (name[0] === 0x2e) continue; // '.'
+    const bytes = Buffer.concat([dir, SEP, name]);
+    // Plain strings wherever the bytes are valid UTF-8, as every other path in the app is.
+    const path = isUtf8(bytes) ? bytes.toString('utf8') : bytes;
+    const segments = [...parents, name.toString('utf8')];
+    const relativePath = segments.join('/');
     if (entry.isDirectory()) {
-      if (!state.exclude.has(resolve(path))) await walk(state, path, false);
+      if (!state.exclude.has(resolve(bytes.toString('utf8')))) await walk(state, bytes, segments, false);
     } else if (entry.isFile()) {
-      found.push({ path, segments: toRelative(root, path).split('/') });
+      found.push({ path, segments });
     } else if (entry.isSymbolicLink()) {
-      const target = await stat(path).catch(() => undefined);
-      if (!target) skipped.push({ path: toRelative(root, path), reason: 'broken symbolic link' });
-      else if (target.isFile()) found.push({ path, segments: toRelative(root, path).split('/') });
-      else if (target.isDirectory()) skipped.push({ path: toRelative(root, path), reason: 'symbolic link to a folder (not followed)' });
-      else skipped.push({ path: toRelative(root, path), reason: 'not a regular file' });
+      const target = await stat(path).catch((error: NodeJS.ErrnoException) => error);
+      if (target instanceof Error) skipped.push({ path: relativePath, reason: target.code === 'ELOOP' ? 'symbolic link that loops' : 'broken symbolic link' });
+      else if (target.isFile()) found.push({ path, segments });
+      else if (target.isDirectory()) skipped.push({ path: relativePath, reason: 'symbolic link to a folder (not followed)' });
+      else skipped.push({ path: relativePath, reason: 'symbolic link to something that is not a regular file (a pipe, socket or device)' });
     } else {
       // Pipes, sockets and devices: reading one could block forever or never end.
-      skipped.push({ path: toRelative(root, path), reason: 'not a regular file' });
+      skipped.push({ path: relativePath, reason: 'not a regular file (a pipe, socket or device)' });
     }
   }
 }
 
-const toRelative = (root: string, path: string): string => relative(root, path).split(sep).join('/');
+const SEP = Buffer.from(sep);
 
 /** Plain code-unit order: the same on every machine and locale, unlike localeCompare. */
 export const compareNames = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,6 +1,8 @@
-import { open, readdir, rename, rm, mkdir } from 'node:fs/promises';
+import { open, readdir, rename, rm, mkdir, stat } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { faultPoint } from './faultPoints.js';
+import { leftoverOwnerGone, oldName, parseLeftover, stagingName, tempName } from './leftovers.js';
 
 /**
  * Writes a file so that a kill at any instant leaves either the old file or the new one:
@@ -8,7 +10,7 @@ import { randomBytes } from 'node:crypto';
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = join(dirname(path), tempName(basename(path)));
   const handle = await open(temp, 'w');
   try {
     await handle.writeFile(data);
@@ -27,11 +29,16 @@ export const writeJsonAtomic = (path: string, value: unknown): Promise<void> =>
   writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
 
 /**
- * Publishes a folder built elsewhere (a sibling temp folder) under its final name in one rename.
- * An existing folder of that name is moved aside first and removed only after the swap.
+ * Publishes a folder built elsewhere (a sibling staging folder) under its final name. An existing
+ * folder of that name is moved aside first (`<name>.old-<pid>-<hex>`) and removed after the swap.
+ * A kill between the two renames leaves no folder under the final name; recoverSwap (run here
+ * before each publish, and when a project is opened) puts the old folder back. The fault points
+ * name each step for the kill tests.
  */
 export async function publishDirAtomic(builtDir: string, finalDir: string): Promise<void> {
-  const old = `${finalDir}.old-${randomBytes(4).toString('hex')}`;
+  await recoverSwap(finalDir);
+  const old = join(dirname(finalDir), oldName(basename(finalDir)));
+  faultPoint('publish:staged');
   let movedOld = false;
   try {
     await rename(finalDir, old);
@@ -39,6 +46,7 @@ export async function publishDirAtomic(builtDir: string, finalDir: string): Prom
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
+  if (movedOld) faultPoint('publish:old-moved');
   try {
     await rename(builtDir, finalDir);
   } catch (error) {
@@ -46,17 +54,88 @@ export async function publishDirAtomic(builtDir: string, finalDir: string): Prom
     throw error;
   }
   await syncDir(dirname(finalDir));
-  if (movedOld) await rm(old, { recursive: true, force: true });
+  if (movedOld) {
+    faultPoint('publish:swapped');
+    await rm(old, { recursive: true, force: true });
+  }
 }
 
-/** A fresh temp folder beside `finalDir` (same filesystem, so the final rename is atomic). */
+/**
+ * Finishes or undoes a swap of `finalDir` that a killed process left half done: with no folder
+ * under the final name, the newest moved-aside one goes back; with one, moved-aside copies are
+ * deleted. Only folders whose process has gone are touched. Returns what it did, for the report.
+ */
+export async function recoverSwap(finalDir: string): Promise<string[]> {
+  const parent = dirname(finalDir);
+  const base = basename(finalDir);
+  const names = await readdir(parent).catch(() => [] as string[]);
+  const olds = names.filter((n) => {
+    const leftover = parseLeftover(n);
+    return leftover?.kind === 'old' && leftover.base === base && leftoverOwnerGone(leftover);
+  });
+  if (olds.length === 0) return [];
+  const done: string[] = [];
+  const present = await stat(finalDir).then(
+    () => true,
+    () => false,
+  );
+  let restore: string | undefined;
+  if (!present) {
+    const dated = await Promise.all(olds.map(async (n) => ({ n, time: (await stat(join(parent, n))).mtimeMs })));
+    restore = dated.sort((a, b) => b.time - a.time)[0].n;
+    await rename(join(parent, restore), finalDir);
+    await syncDir(parent);
+    done.push(`put ${base} back from ${restore} (a replacement was interrupted)`);
+  }
+  for (const n of olds.filter((n) => n !== restore)) {
+    await rm(join(parent, n), { recursive: true, force: true });
+    done.push(`removed ${n}`);
+  }
+  return done;
+}
+
+/**
+ * The folder to read `finalDir` from: itself, or while a swap is half done (another process
+ * between its two renames, or one killed there), the folder it moved aside. Never writes.
+ */
+export async function readableDir(finalDir: string): Promise<string> {
+  if (await stat(finalDir).then(() => true, () => false)) return finalDir;
+  const parent = dirname(finalDir);
+  const base = basename(finalDir);
+  const olds = (await readdir(parent).catch(() => [] as string[])).filter((n) => {
+    const leftover = parseLeftover(n);
+    return leftover?.kind === 'old' && leftover.base === base;
+  });
+  if (olds.length === 0) return finalDir;
+  const dated = await Promise.all(olds.map(async (n) => ({ n, time: (await stat(join(parent, n)).catch(() => null))?.mtimeMs ?? 0 })));
+  return join(parent, dated.sort((a, b) => b.time - a.time)[0].n);
+}
+
+/** A fresh staging folder beside `finalDir` (same filesystem, so the final rename is atomic), named with this process's pid. */
 export async function makeStagingDir(finalDir: string): Promise<string> {
-  const staging = join(dirname(finalDir), `.${basename(finalDir)}.staging-${randomBytes(4).toString('hex')}`);
+  const staging = join(dirname(finalDir), stagingName(basename(finalDir)));
   await mkdir(staging, { recursive: true });
   return staging;
 }
 
-async function syncDir(dir: string): Promise<void> {
+/** Flushes every file under `dir` and the folders themselves to the disk, before a publishing rename. */
+export async function syncTree(dir: string): Promise<void> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await syncTree(path);
+    else if (entry.isFile()) {
+      const handle = await open(path, 'r');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    }
+  }
+  await syncDir(dir);
+}
+
+export async function syncDir(dir: string): Promise<void> {
   try {
     const handle = await open(dir, 'r');
     try {
@@ -67,13 +146,4 @@ async function syncDir(dir: string): Promise<void> {
   } catch {
     // Some filesystems refuse fsync on a directory; the rename itself is still atomic there.
   }
-}
-
-/**
- * Removes staging folders left in `dir` by a process killed mid-write. Call it only where no
- * other writer can be at work (e.g. a run's checkpoints folder when that run starts).
- */
-export async function removeStaleStaging(dir: string): Promise<void> {
-  const names = await readdir(dir).catch(() => [] as string[]);
-  await Promise.all(names.filter((n) => /^\..*\.staging-[0-9a-f]+$/.test(n)).map((n) => rm(join(dir, n), { recursive: true, force: true })));
 }

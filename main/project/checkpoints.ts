@@ -2,6 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CHECKPOINT_FORMAT_VERSION, checkpointFileSchema, type CheckpointFile, type CheckpointInfo } from '../../shared/checkpoint.js';
 import { parseVersioned } from '../../shared/validation.js';
+import { parseLeftover } from './leftovers.js';
 
 /** Reads runs/<id>/checkpoints/<id>/checkpoint.json (the description; the tensors are the engine's). */
 export async function readCheckpointFile(dir: string): Promise<CheckpointFile> {
@@ -21,7 +22,7 @@ export const writeCheckpointFile = (dir: string, file: CheckpointFile): Promise<
 export async function listCheckpoints(checkpointsDir: string): Promise<CheckpointInfo[]> {
   let names: string[];
   try {
-    names = (await readdir(checkpointsDir)).filter((n) => !n.startsWith('.')).sort();
+    names = (await readdir(checkpointsDir)).filter((n) => !n.startsWith('.') && !parseLeftover(n)).sort();
   } catch {
     return [];
   }

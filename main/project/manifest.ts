@@ -1,12 +1,17 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseManifest, type DatasetManifest } from '../../shared/dataset.js';
+import { readableDir } from './atomicWrite.js';
 import { projectLayout } from './layout.js';
 
-/** The project's dataset/manifest.json, checked; null when no dataset has been imported yet. */
+/**
+ * The project's dataset/manifest.json, checked; null when no dataset has been imported yet. While a
+ * dataset is being replaced (or after a process was killed doing so) the previous one is read.
+ */
 export async function readManifest(projectDir: string): Promise<DatasetManifest | null> {
   let text: string;
   try {
-    text = await readFile(projectLayout(projectDir).manifest, 'utf8');
+    text = await readFile(join(await readableDir(projectLayout(projectDir).datasetDir), 'manifest.json'), 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;

@@ -2,10 +2,11 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { DatasetManifest } from '../../shared/dataset.js';
 import type { PresetId } from '../../shared/presets.js';
-import type { ProjectSummary, RunSummary } from '../../shared/project.js';
+import { withPresetChoice, type ProjectSummary, type RunSummary } from '../../shared/project.js';
 import { projectLayout } from '../project/layout.js';
 import { ensureProject, openProject, writeProjectFile } from '../project/project.js';
 import { listRuns } from '../project/runs.js';
+import { tidyIfFree } from '../project/tidy.js';
 import type { StudioEvents } from './events.js';
 import type { RecentProjects } from './recentProjects.js';
 import type { SettingsFile } from './settings.js';
@@ -56,7 +57,7 @@ export class CurrentProject {
   async savePresetChoice({ preset, params }: { preset: PresetId; params: Record<string, unknown> }): Promise<ProjectSummary> {
     const summary = await this.summary();
     if (!summary) throw new Error(NO_PROJECT);
-    await writeProjectFile(summary.path, { ...summary.project, preset, params });
+    await writeProjectFile(summary.path, withPresetChoice(summary.project, preset, params));
     this.changed();
     return (await this.summary())!;
   }
@@ -65,8 +66,15 @@ export class CurrentProject {
     return listRuns(this.require());
   }
 
+  /**
+   * Opens a project, first putting it in order after any process killed in it (unless another
+   * process is writing to it now): see tidyProject.
+   */
   async open(path: string): Promise<ProjectSummary> {
-    const summary = await openProject(path);
+    const checked = await openProject(path);
+    const tidied = await tidyIfFree(checked.path);
+    for (const line of tidied?.actions ?? []) console.log(`${checked.project.name}: ${line}`);
+    const summary = tidied && (tidied.actions.length || tidied.interrupted.length) ? await openProject(checked.path) : checked;
     await this.become(summary);
     return summary;
   }
@@ -93,10 +101,14 @@ export class CurrentProject {
     return null;
   }
 
-  /** Reopens the project of the last session; quietly none when it has gone. */
+  /**
+   * Reopens the project of the last session; quietly none when it has gone. Only a project the user
+   * opened (one on the recent list) is reopened, whatever the settings file says.
+   */
   async restoreLast(): Promise<ProjectSummary | null> {
     const { lastProject } = await this.deps.settings.read();
     if (!lastProject) return null;
+    if (!(await this.deps.recent.list()).some((p) => p.path === lastProject)) return null;
     try {
       return await this.open(lastProject);
     } catch (error) {

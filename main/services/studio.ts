@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { AppInfo, FolderPurpose } from '../../shared/contract.js';
 import type { startTraining } from '../engine/training/startTraining.js';
 import { CurrentProject } from './currentProject.js';
@@ -11,6 +12,7 @@ import { RecentProjects } from './recentProjects.js';
 import { SettingsFile } from './settings.js';
 import { TensorJobs } from './tensorJobs.js';
 import { TrainingSession } from './trainingSession.js';
+import { Uploads } from './uploads.js';
 
 export interface StudioOptions {
   mode: AppInfo['mode'];
@@ -19,10 +21,12 @@ export interface StudioOptions {
   configDir: string;
   /** Where "Try it" puts its demo projects. */
   projectsDir: string;
+  /** Where web-mode uploads wait to be imported; default <configDir>/uploads. */
+  uploadsDir?: string;
   access: PathAccess;
   /** A native folder dialog; absent in web mode. Resolves null when the user cancels. */
   chooseFolder?: (purpose: FolderPurpose) => Promise<string | null>;
-  /** Replaces the training process in tests of the handlers. */
+  /** How training is started: a forked process by default; the desktop app uses a utility process, tests a fake. */
   startTraining?: typeof startTraining;
 }
 
@@ -38,6 +42,7 @@ export interface Studio {
   readonly tensors: TensorJobs;
   readonly exports: ExportJobs;
   readonly measures: MeasureJobs;
+  readonly uploads: Uploads;
   readonly access: PathAccess;
   chooseFolder(purpose: FolderPurpose): Promise<string | null>;
   /** Throws when an import or a training run would be disturbed by `what`. */
@@ -45,6 +50,12 @@ export interface Studio {
   /** Stops training (keeping a checkpoint) and the worker; call on quit. */
   close(): Promise<void>;
 }
+
+const isProjectFolder = (dir: string): Promise<boolean> =>
+  stat(join(dir, 'project.json')).then(
+    (info) => info.isFile(),
+    () => false,
+  );
 
 export async function createStudio(options: StudioOptions): Promise<Studio> {
   await mkdir(options.configDir, { recursive: true });
@@ -57,13 +68,14 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   const tensors = new TensorJobs();
   const exports = new ExportJobs({ events, tensors, onExported: () => project.changed() });
   const measures = new MeasureJobs({ events, tensors, onMeasured: () => project.changed() });
+  const uploads = new Uploads(options.uploadsDir ?? join(options.configDir, 'uploads'));
+  await uploads.sweep();
   const { access } = options;
 
-  // Folders the user chose in earlier sessions stay theirs; so does the app's own projects folder.
+  // Projects the user opened in earlier sessions stay theirs, and so does the app's own projects
+  // folder. Only real project folders are granted, and never a path read from the settings file.
   access.grant(options.projectsDir);
-  for (const p of await recent.list()) access.grant(p.path);
-  const { lastProject } = await settings.read();
-  if (lastProject) access.grant(lastProject);
+  for (const p of await recent.list()) if (await isProjectFolder(p.path)) access.grant(p.path);
 
   return {
     info: { mode: options.mode, version: options.version, canChooseFolders: Boolean(options.chooseFolder), projectsDir: options.projectsDir },
@@ -76,6 +88,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     tensors,
     exports,
     measures,
+    uploads,
     access,
     async chooseFolder(purpose) {
       if (!options.chooseFolder) throw new Error('Folder dialogs exist in the desktop app only; type the folder path instead.');

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { copyFile, writeFile } from 'node:fs/promises';
+import { copyFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_VERSION, type CheckpointFile } from '../../../shared/checkpoint.js';
 import type { SampleGrid } from '../../../shared/training.js';
-import { makeStagingDir, publishDirAtomic } from '../../project/atomicWrite.js';
+import { makeStagingDir, publishDirAtomic, syncTree } from '../../project/atomicWrite.js';
+import { faultPoint } from '../../project/faultPoints.js';
 import { readCheckpointFile, writeCheckpointFile } from '../../project/checkpoints.js';
 import { checkpointId } from '../../project/layout.js';
 import { SAMPLES_FILE, writeGridPng } from '../samples/grid.js';
@@ -26,40 +27,52 @@ export interface CheckpointExtras {
 
 /**
  * Writes a complete checkpoint of `trainer` under `checkpointsDir`: built in a staging folder and
- * renamed into place, so a kill at any instant leaves the previous checkpoints intact and never a
- * half-written one under a real name.
+ * renamed into place once every file in it is on the disk (fsync), so a kill or power loss at any
+ * instant leaves the previous checkpoints intact and never a half-written one under a real name.
  */
 export async function saveCheckpoint(trainer: Trainer, checkpointsDir: string, extras: CheckpointExtras): Promise<CheckpointFile> {
   const id = checkpointId(trainer.step);
   const finalDir = join(checkpointsDir, id);
   const dir = await makeStagingDir(finalDir);
   const { models, config } = trainer;
-  await writeLayersModel(models.generator, join(dir, 'generator'));
-  await writeTensors(dir, 'discriminator', models.discriminator.weights.map((w) => ({ name: w.originalName, tensor: w.read() })));
-  await writeTensors(dir, 'optimizer-g', await trainer.optimizerG.getWeights());
-  await writeTensors(dir, 'optimizer-d', await trainer.optimizerD.getWeights());
-  await writeGridPng(extras.grid, join(dir, SAMPLES_FILE));
-  if (extras.metricsFile) await copyFile(extras.metricsFile, join(dir, 'metrics.jsonl')).catch(ignoreMissing);
-  const file: CheckpointFile = {
-    format: CHECKPOINT_FORMAT,
-    version: CHECKPOINT_FORMAT_VERSION,
-    id,
-    runId: extras.runId,
-    step: trainer.step,
-    epoch: trainer.epoch,
-    preset: config.preset,
-    params: config.params as Record<string, unknown>,
-    seed: config.seed,
-    image: { height: models.shape.height, width: models.shape.width, channels: models.shape.channels },
-    classes: extras.classes,
-    dataset: { name: extras.datasetName, count: config.dataset.manifest.count },
-    createdAt: new Date().toISOString(),
-    backend: extras.backend,
-    losses: extras.losses,
-    quality: extras.quality,
-  };
-  await writeCheckpointFile(dir, file);
-  await publishDirAtomic(dir, finalDir);
+  let file: CheckpointFile;
+  try {
+    await writeLayersModel(models.generator, join(dir, 'generator'));
+    faultPoint('checkpoint:generator-written');
+    await writeTensors(dir, 'discriminator', models.discriminator.weights.map((w) => ({ name: w.originalName, tensor: w.read() })));
+    await writeTensors(dir, 'optimizer-g', await trainer.optimizerG.getWeights());
+    await writeTensors(dir, 'optimizer-d', await trainer.optimizerD.getWeights());
+    await writeGridPng(extras.grid, join(dir, SAMPLES_FILE));
+    if (extras.metricsFile) await copyFile(extras.metricsFile, join(dir, 'metrics.jsonl')).catch(ignoreMissing);
+    faultPoint('checkpoint:files-written');
+    file = {
+      format: CHECKPOINT_FORMAT,
+      version: CHECKPOINT_FORMAT_VERSION,
+      id,
+      runId: extras.runId,
+      step: trainer.step,
+      epoch: trainer.epoch,
+      preset: config.preset,
+      params: config.params as Record<string, unknown>,
+      seed: config.seed,
+      image: { height: models.shape.height, width: models.shape.width, channels: models.shape.channels },
+      classes: extras.classes,
+      dataset: { name: extras.datasetName, count: config.dataset.manifest.count },
+      createdAt: new Date().toISOString(),
+      backend: extras.backend,
+      losses: extras.losses,
+      quality: extras.quality,
+    };
+    await writeCheckpointFile(dir, file);
+    await syncTree(dir);
+    faultPoint('checkpoint:synced');
+    await publishDirAtomic(dir, finalDir);
+  } catch (error) {
+    // A full disk (or any failure) must not leave the half-built folder taking up what space is left.
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    throw error;
+  }
+  faultPoint('checkpoint:published');
   return file;
 }
 

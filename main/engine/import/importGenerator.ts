@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_VERSION, type CheckpointFile } from '../../../shared/checkpoint.js';
 import { isLabelled } from '../../../shared/dataset.js';
@@ -10,7 +10,8 @@ import { checkpointId, projectLayout } from '../../project/layout.js';
 import { parseMetricsLog } from '../../project/metricsLog.js';
 import { openProject } from '../../project/project.js';
 import { writeCheckpointFile } from '../../project/checkpoints.js';
-import { nextRunId } from '../../project/runs.js';
+import { lockProject } from '../../project/lock.js';
+import { claimRunId } from '../../project/runs.js';
 import { writeLayersModel } from '../checkpoint/generatorFiles.js';
 import { SAMPLES_FILE, writeGridPng } from '../samples/grid.js';
 import { disposeFixedNoise, drawGrid, fixedNoise } from '../samples/sampleGrid.js';
@@ -41,9 +42,10 @@ export async function importGenerator(onnxFile: string, projectDir: string): Pro
     if (metadata.conditional && drawn.join('\n') !== classes.join('\n')) {
       throw new Error(`${basename(file)} draws the classes ${drawn.join(', ')}; this project's dataset has ${classes.join(', ') || 'none'} (they must match, in order).`);
     }
-    const runId = await nextRunId(project.path);
+    // One writer at a time: the new run is claimed (an empty folder) under the project's lock.
+    const lock = await lockProject(project.path, 'importing a generator');
+    const runId = await claimRunId(project.path);
     const runDir = projectLayout(project.path).run(runId).dir;
-    await mkdir(dirname(runDir), { recursive: true });
     const staging = await makeStagingDir(runDir);
     try {
       const { step, epoch, seed } = metadata.training;
@@ -93,7 +95,7 @@ export async function importGenerator(onnxFile: string, projectDir: string): Pro
         imported: { file, producer, trainedBy: metadata.training.backend, importedAt: now },
       };
       await writeFile(join(staging, 'run.json'), JSON.stringify(run, null, 2) + '\n');
-      // A plain rename: it fails rather than replace a run that appeared under this id meanwhile.
+      // Replaces only the empty folder claimed above.
       await rename(staging, runDir);
       const trained = metadata.training.backend ? `, trained by ${metadata.training.backend}` : '';
       return {
@@ -106,7 +108,10 @@ export async function importGenerator(onnxFile: string, projectDir: string): Pro
       };
     } catch (error) {
       await rm(staging, { recursive: true, force: true });
+      await rm(runDir, { recursive: true, force: true });
       throw error;
+    } finally {
+      await lock.release();
     }
   } finally {
     models.generator.dispose();

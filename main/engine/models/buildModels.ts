@@ -1,5 +1,6 @@
 import { presetParamSchemas, presets, type PresetId, type PresetParams, type MlpParams, type ConvParams } from '../../../shared/presets.js';
 import { describeIssues } from '../../../shared/validation.js';
+import { modelSizeProblem } from '../../../shared/modelSize.js';
 import { buildDcgan } from './dcgan.js';
 import type { GanModels, ImageShape } from './imageShape.js';
 import { buildMlpGan } from './mlp.js';
@@ -34,6 +35,9 @@ export function buildModels(
 ): GanModels {
   checkPresetFits(preset, shape);
   const { conditional, convolutional } = presets[preset];
+  // Before any weight is allocated: an oversized model would take the process's memory first.
+  const tooLarge = modelSizeProblem(convolutional, conditional, params, shape);
+  if (tooLarge) throw new Error(tooLarge);
   const initSeeds = new InitSeeds(seed);
   return convolutional
     ? buildDcgan(shape, params as ConvParams, conditional, initSeeds)

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FeatureNetKind } from '../../../shared/quality.js';
 import type { Dataset } from '../../data/datasetCache.js';
-import { makeStagingDir, publishDirAtomic } from '../../project/atomicWrite.js';
+import { makeStagingDir, publishDirAtomic, syncTree } from '../../project/atomicWrite.js';
 import { projectLayout } from '../../project/layout.js';
 import { readLayersModel, writeLayersModel } from '../checkpoint/generatorFiles.js';
 
@@ -56,8 +56,18 @@ export async function loadFeatureNet(dir: string, fingerprint: string): Promise<
 export async function saveFeatureNet(dir: string, model: tf.LayersModel, info: Omit<FeatureNetInfo, 'format' | 'version'>): Promise<FeatureNetInfo> {
   const full: FeatureNetInfo = { format: FORMAT, version: FEATURE_NET_VERSION, ...info };
   const staging = await makeStagingDir(dir);
-  await writeLayersModel(model, join(staging, 'model'));
-  await writeFile(join(staging, 'info.json'), JSON.stringify(full, null, 2) + '\n');
-  await publishDirAtomic(staging, dir);
+  try {
+    await writeLayersModel(model, join(staging, 'model'));
+    await writeFile(join(staging, 'info.json'), JSON.stringify(full, null, 2) + '\n');
+    await syncTree(staging);
+    await publishDirAtomic(staging, dir);
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    // Another process (an evaluate beside a training run) may have cached the same network first: use it.
+    const cached = await loadFeatureNet(dir, info.fingerprint);
+    if (!cached) throw error;
+    cached.model.dispose();
+    return cached.info;
+  }
   return full;
 }

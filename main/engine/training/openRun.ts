@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { isLabelled } from '../../../shared/dataset.js';
 import type { RunInfo, TrainingEvent, TrainingRequest } from '../../../shared/training.js';
 import { openDataset } from '../../data/datasetCache.js';
-import { removeStaleStaging } from '../../project/atomicWrite.js';
 import { listCheckpoints } from '../../project/checkpoints.js';
 import { projectLayout, type RunLayout } from '../../project/layout.js';
 import { MetricsLog } from '../../project/metricsLog.js';
+import { thisProcess } from '../../project/processes.js';
 import { writeRunInfo } from '../../project/runs.js';
 import { initBackend } from '../backend/initBackend.js';
 import { restoreCheckpoint } from '../checkpoint/checkpoint.js';
@@ -20,8 +20,11 @@ import { Trainer } from './trainer.js';
 export interface RunRecord {
   info?: RunInfo;
   runDir?: string;
+  /** A new run's folder, created when its id was claimed: removed again if the run never starts. */
+  claimedDir?: string;
   trainer?: Trainer;
   quality?: RunQuality;
+  checkpoints?: RunCheckpoints;
 }
 
 /** A run ready for its training loop. */
@@ -42,13 +45,15 @@ export interface OpenRun {
 export async function openRun(request: TrainingRequest, emit: (event: TrainingEvent) => void, control: RunControl, record: RunRecord): Promise<OpenRun> {
   const plan = await planRun(request);
   record.info = plan.info;
+  if (!plan.continues) record.claimedDir = projectLayout(request.projectDir).run(plan.info.id).dir;
   const { options } = plan;
   const backend = await initBackend(options.backend);
   const dataset = await openDataset(request.projectDir);
   const run = projectLayout(request.projectDir).run(plan.info.id);
-  record.runDir = run.dir;
+  // A continued run's run.json says how it ended even when it fails before its first step; a new
+  // run has none until it starts.
+  if (plan.continues) record.runDir = run.dir;
   await mkdir(run.checkpointsDir, { recursive: true });
-  await removeStaleStaging(run.checkpointsDir);
   const trainer = new Trainer({ preset: options.preset, params: options.params, dataset, seed: options.seed });
   record.trainer = trainer;
   const log = new MetricsLog(run.metrics);
@@ -58,9 +63,11 @@ export async function openRun(request: TrainingRequest, emit: (event: TrainingEv
   }
   const { step, stepsPerEpoch } = trainer;
   const totalSteps = Math.min(options.epochs * stepsPerEpoch, options.maxSteps ?? Infinity);
-  const info: RunInfo = { ...plan.info, stepsPerEpoch, backend: backend.name, status: 'running' };
+  // The training process is recorded so that, should it die, the run shows as interrupted.
+  const info: RunInfo = { ...plan.info, stepsPerEpoch, backend: backend.name, status: 'running', writer: thisProcess() };
   record.info = info;
   await writeRunInfo(run.dir, info);
+  record.runDir = run.dir;
   emit({
     type: 'started',
     runId: info.id,
@@ -96,8 +103,10 @@ export async function openRun(request: TrainingRequest, emit: (event: TrainingEv
     classes: isLabelled(dataset.manifest) ? dataset.manifest.classes : [],
     backend: backend.name,
     quality: record.quality,
+    retention: { projectDir: request.projectDir, keepEvery: options.keepEvery, interval: options.checkpointEverySteps || stepsPerEpoch, measure: options.quality ? options.qualityMeasure : undefined },
     emit,
   });
+  record.checkpoints = checkpoints;
   if (!plan.restoreFrom) await checkpoints.write();
   else checkpoints.lastStep = step;
   return { info, options, run, trainer, log, totalSteps, checkpoints };

@@ -6,7 +6,7 @@ import { RUN_FORMAT, RUN_FORMAT_VERSION, trainOptionsSchema, type ResolvedTrainO
 import { projectLayout } from '../../project/layout.js';
 import { readCheckpointFile } from '../../project/checkpoints.js';
 import { findCheckpoint } from '../../project/findCheckpoint.js';
-import { nextRunId, readRunInfo } from '../../project/runs.js';
+import { claimRunId, readRunInfo } from '../../project/runs.js';
 import { resolveParams } from '../models/buildModels.js';
 
 export interface PlannedRun {
@@ -21,13 +21,14 @@ export interface PlannedRun {
 /**
  * Decides which run a request trains. A new request gets a new run. Resuming from a run's latest
  * checkpoint continues that run; resuming from an earlier checkpoint branches into a new run, so
- * the later checkpoints of the original run are never overwritten.
+ * the later checkpoints of the original run are never overwritten. A new run's folder is created
+ * here (claimRunId), so the caller removes it again if the run never starts.
  */
 export async function planRun(request: TrainingRequest): Promise<PlannedRun> {
   const options = parseOrThrow(trainOptionsSchema, request.options, 'training options');
   if (!request.resume) {
     const params = resolveParams(options.preset, options.params);
-    const info = newRunInfo(await nextRunId(request.projectDir), options, params);
+    const info = newRunInfo(await claimRunId(request.projectDir), options, params);
     return { info, options: { ...options, params }, continues: false };
   }
   const found = await findCheckpoint(request.projectDir, request.resume);
@@ -51,7 +52,7 @@ export async function planRun(request: TrainingRequest): Promise<PlannedRun> {
   };
   const info: RunInfo = continues
     ? { ...previous, epochs: resumed.epochs, status: 'running', message: undefined }
-    : { ...newRunInfo(await nextRunId(request.projectDir), resumed, params), parent: { runId, checkpointId: checkpoint.id } };
+    : { ...newRunInfo(await claimRunId(request.projectDir), resumed, params), parent: { runId, checkpointId: checkpoint.id } };
   return { info, options: resumed, restoreFrom: { dir, file }, continues };
 }
 

@@ -1,5 +1,9 @@
+import { rm } from 'node:fs/promises';
 import type { StepMetrics, TrainingEvent, TrainingRequest } from '../../../shared/training.js';
+import { lockProject, type ProjectLock } from '../../project/lock.js';
 import { writeRunInfo } from '../../project/runs.js';
+import { tidyProject } from '../../project/tidy.js';
+import { explainFailure } from './failureMessage.js';
 import { openRun, type OpenRun, type RunRecord } from './openRun.js';
 import { RateMeter } from './rateMeter.js';
 import { alwaysRunning, type RunControl } from './runControl.js';
@@ -11,26 +15,37 @@ type RunEnd = TrainingEvent & { type: 'finished' | 'failed' };
  * Trains one run to its end, emitting typed events: metrics at most every `metricsIntervalMs`,
  * sample grids every `sampleIntervalMs`, a checkpoint at step 0, at each epoch end (and every
  * `checkpointEverySteps`) and on stop. A NaN/Inf loss ends the run as failed and keeps the last
- * good checkpoint. Never throws: failures are reported as a `failed` event.
+ * good checkpoint. Never throws: failures are reported as a `failed` event. The project's writer
+ * lock is held from before the run id is picked until the final event, so a second writer is
+ * refused with the holder named; the project is tidied first (see tidyProject).
  */
 export async function runTraining(request: TrainingRequest, emit: (event: TrainingEvent) => void, control: RunControl = alwaysRunning): Promise<TrainingEvent> {
   const record: RunRecord = {};
+  let lock: ProjectLock | undefined;
   const finish = async (event: RunEnd) => {
     if (record.info && record.runDir) {
-      record.info = { ...record.info, status: event.type === 'failed' ? 'failed' : event.reason, message: event.type === 'failed' ? event.message : undefined };
+      record.info = { ...record.info, status: event.type === 'failed' ? 'failed' : event.reason, message: event.type === 'failed' ? event.message : undefined, writer: undefined };
       await writeRunInfo(record.runDir, record.info).catch(() => {});
+    } else if (record.claimedDir) {
+      // A new run that never started leaves no folder behind.
+      await rm(record.claimedDir, { recursive: true, force: true }).catch(() => {});
     }
+    // Before the final event: whoever hears it may start the next writer at once.
+    await lock?.release();
     emit(event);
     return event;
   };
   try {
+    lock = await lockProject(request.projectDir, 'training');
+    await tidyProject(request.projectDir);
     const run = await openRun(request, emit, control, record);
     return await finish(await trainLoop(run, emit, control));
   } catch (error) {
-    return await finish({ type: 'failed', step: record.trainer?.step ?? 0, message: error instanceof Error ? error.message : String(error) });
+    return await finish({ type: 'failed', step: record.trainer?.step ?? 0, message: explainFailure(error, record.checkpoints?.lastStep ?? -1) });
   } finally {
     record.quality?.dispose();
     record.trainer?.dispose();
+    await lock?.release();
   }
 }
 

@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import type { TrainingCommand, TrainingEvent, TrainingProcessMessage, TrainingRequest } from '../../../shared/training.js';
 import { workerEntry } from '../workerEntry.js';
 
@@ -11,18 +11,45 @@ export interface TrainingHandle {
   readonly pid: number | undefined;
 }
 
+/** The training process as startTraining drives it, whichever way it was started. */
+export interface TrainingChild {
+  readonly pid: number | undefined;
+  readonly stderr: NodeJS.ReadableStream | null;
+  /** Sends a command while the process listens; dropped once it has gone. */
+  send(command: TrainingCommand): void;
+  onMessage(listener: (message: TrainingProcessMessage) => void): void;
+  onExit(listener: (code: number | null, signal: string | null) => void): void;
+}
+
+/** Starts the training process's entry script: a forked Node process here, an Electron utility process in the app. */
+export type LaunchTraining = (entry: string, env: NodeJS.ProcessEnv) => TrainingChild;
+
+/** child_process.fork with an IPC channel (the command line, web mode, tests). */
+export const forkTraining: LaunchTraining = (entry, env) => {
+  const child = fork(entry, [], { serialization: 'advanced', env, execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+  return {
+    pid: child.pid,
+    stderr: child.stderr,
+    send: (command) => {
+      if (child.connected) child.send(command);
+    },
+    onMessage: (listener) => child.on('message', listener as (message: unknown) => void),
+    onExit: (listener) => child.on('exit', listener),
+  };
+};
+
 /**
- * Starts training in a separate Node process and streams its typed events to `onEvent`.
+ * Starts training in a separate process and streams its typed events to `onEvent`.
  * The caller's event loop only receives messages; a crash, kill or out-of-memory of the
  * training process becomes a `failed` event with the reason, never an exception here.
  */
-export function startTraining(request: TrainingRequest, onEvent: (event: TrainingEvent) => void, env: NodeJS.ProcessEnv = process.env): TrainingHandle {
-  const child: ChildProcess = fork(workerEntry(new URL('./trainingProcess.js', import.meta.url)), [], {
-    serialization: 'advanced',
-    env,
-    execArgv: process.execArgv,
-    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-  });
+export function startTraining(
+  request: TrainingRequest,
+  onEvent: (event: TrainingEvent) => void,
+  env: NodeJS.ProcessEnv = process.env,
+  launch: LaunchTraining = forkTraining,
+): TrainingHandle {
+  const child = launch(workerEntry(new URL('./trainingProcess.js', import.meta.url)), env);
   let stderrTail = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderrTail = (stderrTail + chunk.toString()).slice(-4000);
@@ -30,14 +57,14 @@ export function startTraining(request: TrainingRequest, onEvent: (event: Trainin
   let last: (TrainingEvent & { type: 'finished' | 'failed' }) | null = null;
   let step = 0;
   const done = new Promise<TrainingEvent & { type: 'finished' | 'failed' }>((resolve) => {
-    child.on('message', (message: TrainingProcessMessage) => {
+    child.onMessage((message) => {
       // The exit that follows `ended` resolves `done` with the last finished or failed event.
       if (message.type === 'ended') return;
       if ('step' in message && typeof message.step === 'number') step = message.step;
       if (message.type === 'finished' || message.type === 'failed') last = message;
       onEvent(message);
     });
-    child.on('exit', (code, signal) => {
+    child.onExit((code, signal) => {
       if (last) return resolve(last);
       const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
       const oom = /heap out of memory|Cannot allocate memory|std::bad_alloc/i.test(stderrTail) ? ' It ran out of memory: try a smaller batch size or image size.' : '';
@@ -51,14 +78,11 @@ export function startTraining(request: TrainingRequest, onEvent: (event: Trainin
       resolve(failed);
     });
   });
-  const send = (command: TrainingCommand) => {
-    if (child.connected) child.send(command);
-  };
-  send({ type: 'start', request });
+  child.send({ type: 'start', request });
   return {
-    pause: () => send({ type: 'pause' }),
-    resume: () => send({ type: 'resume' }),
-    stop: () => send({ type: 'stop' }),
+    pause: () => child.send({ type: 'pause' }),
+    resume: () => child.send({ type: 'resume' }),
+    stop: () => child.send({ type: 'stop' }),
     done,
     pid: child.pid,
   };

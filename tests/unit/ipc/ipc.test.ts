@@ -30,6 +30,7 @@ const malformed: Record<Channel, { payload: unknown; names: string }> = {
   tryBuiltin: { payload: { dataset: 'imagenet' }, names: 'dataset' },
   importFolder: { payload: { folder: '/tmp', options: { size: 3 } }, names: 'options.size' },
   importBuiltin: { payload: { dataset: 'shapes', size: 'big' }, names: 'size' },
+  importUpload: { payload: { upload: '../../etc', options: {} }, names: 'upload' },
   cancelImport: { payload: { now: true }, names: 'now' },
   getImportState: { payload: 7, names: 'request' },
   getDatasetPreview: { payload: { perRow: 1000 }, names: 'perRow' },
@@ -50,6 +51,7 @@ const malformed: Record<Channel, { payload: unknown; names: string }> = {
   exportCheckpoint: { payload: { runId: 'run-001', checkpointId: 'step-1', format: 'pdf' }, names: 'format' },
   cancelExport: { payload: { all: true }, names: 'all' },
   getExportState: { payload: false, names: 'request' },
+  getExportPreview: { payload: { outDir: '' }, names: 'outDir' },
   importGenerator: { payload: { path: '' }, names: 'path' },
 };
 
@@ -220,4 +222,28 @@ test('on the desktop a path is usable only once chosen in a dialog or dropped', 
   const dialog = await callChannel(desktopTable, 'chooseFolder', { purpose: 'import' });
   assert.deepEqual(dialog, { ok: false, error: 'Folder dialogs exist in the desktop app only; type the folder path instead.' });
   await desktop.close();
+});
+
+test('settings carry no path grants: a window cannot set the remembered project, and a doctored settings file grants nothing', async () => {
+  const configDir = join(root, 'config-grants');
+  const access = new ChosenPaths();
+  const first = await createStudio({ mode: 'desktop', version: 'test', configDir, projectsDir: join(root, 'projects'), access, startTraining: fakeTraining });
+  const refused = await callChannel(handlersFor(first), 'saveSettings', { lastProject: '/' });
+  assert.equal(refused.ok, false);
+  if (!refused.ok) assert.match(refused.error, /lastProject/);
+  // A project the user really opened is remembered and granted again after a restart.
+  const mine = join(root, 'granted-projects', 'mine');
+  access.grant(join(root, 'granted-projects'));
+  assert.equal((await callChannel(handlersFor(first), 'createProject', { path: mine })).ok, true);
+  await first.close();
+
+  // The settings file says "/" (written by hand, or by an older version that let the window set it).
+  await writeFile(join(configDir, 'settings.json'), JSON.stringify({ backend: 'auto', lastProject: '/' }));
+  const fresh = new ChosenPaths();
+  const second = await createStudio({ mode: 'desktop', version: 'test', configDir, projectsDir: join(root, 'projects'), access: fresh, startTraining: fakeTraining });
+  assert.equal(await second.project.restoreLast(), null, 'a remembered path that is not a project the user opened is not reopened');
+  assert.throws(() => fresh.check(configDir, 'Open project'), /folder dialog/, "the user's configuration folder is not reachable");
+  assert.throws(() => fresh.check('/etc', 'Open project'), /folder dialog/);
+  assert.equal(fresh.check(mine, 'Open project'), mine, 'the project the user opened is');
+  await second.close();
 });
