@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -28,6 +28,10 @@ test('web mode: every screen fits 1280x800 and 800x600 without page errors', asy
   const projectDir = join(root, 'projects', 'screens');
   // A measured conditional run (600 images: the measures need 400) made with the command line, so the screens have everything to show.
   cli('train', '--project', projectDir, '--builtin', 'shapes', '--size', '16', '--count', '600', '--preset', 'cgan', '--epochs', '2', '--batch-size', '32', '--param', 'hiddenUnits=[32,64]');
+  // The best checkpoint is made an earlier one than the latest, so "the best" and "the latest" differ on screen.
+  const bestFile = join(projectDir, 'runs', 'run-001', 'checkpoints', 'step-00000018', 'checkpoint.json');
+  const best = JSON.parse(await readFile(bestFile, 'utf8'));
+  await writeFile(bestFile, JSON.stringify({ ...best, quality: { ...best.quality, frechetDistance: 1 } }));
   const server = await startStudioServer(root);
   try {
     await page.goto(server.url);
@@ -89,6 +93,10 @@ test('web mode: every screen fits 1280x800 and 800x600 without page errors', asy
 
     await page.getByTestId('nav-export').click();
     await expect(page.getByTestId('export-checkpoint')).toBeVisible();
+    // Export starts from the run's best checkpoint, not its latest.
+    await page.getByTestId('export-run').selectOption('run-001');
+    await expect(page.getByTestId('export-checkpoint').locator('option:checked')).toContainText('step 18');
+    await expect(page.getByTestId('export-checkpoint').locator('option:checked')).toContainText('★ best');
     await checkScreenSizes(page, 'screens-export');
     // The Model screen described the presets on the pure-JS backend: no "install our node backend" banner from it.
     expect(server.output()).not.toContain('install our node backend');

@@ -32,13 +32,19 @@ function peekDraft(project: ProjectSummary, preset: PresetId): Record<string, st
   return studio.paramDrafts[key(project.path, preset)];
 }
 
-/** Why the project's chosen preset cannot train as its fields stand, in words; null when it can. */
+/** Why the project's chosen preset cannot train as its fields stand, for screens other than Model; null when it can. */
 export function paramProblem(project: ProjectSummary): string | null {
+  const bad = invalidParams(project);
+  return bad ? `${presets[project.project.preset].title} parameters to fix on the Model screen: ${bad}` : null;
+}
+
+/** The chosen preset's invalid fields as typed, "Batch size: too small…; Dropout: …", or null when all are valid. */
+export function invalidParams(project: ProjectSummary): string | null {
   const preset = project.project.preset;
   const fields = paramFields(preset);
   const texts = peekDraft(project, preset) ?? textsOf(preset, project.project.params);
   const { errors } = checkParams(preset, fields, texts);
   const label = (k: string) => fields.find((f) => f.key === k)?.label ?? k;
   const bad = Object.entries(errors).map(([k, error]) => `${label(k)}: ${error}`);
-  return bad.length ? `${presets[preset].title} parameters to fix on the Model screen: ${bad.join('; ')}` : null;
+  return bad.length ? bad.join('; ') : null;
 }
