@@ -5,7 +5,7 @@ import { backendNames } from '../../shared/training.js';
 import { initBackend } from '../engine/backend/initBackend.js';
 import { exportCheckpoint } from '../engine/export/index.js';
 import { projectLayout } from '../project/layout.js';
-import { findCheckpoint } from '../project/findCheckpoint.js';
+import { withCheckpoint } from '../project/findCheckpoint.js';
 import { intFlag, oneOf, parseCommand, requireFlag, UsageError } from './args.js';
 import { exportHandoffCommand, handoffUsage } from './exportHandoff.js';
 import { onInterrupt } from './interrupt.js';
@@ -63,21 +63,25 @@ export async function exportCommand(argv: string[]): Promise<number> {
     }
   }
   await initBackend(oneOf(values.backend, 'backend', backendNames));
-  const found = await findCheckpoint(projectDir, { runId: values.run, checkpointId: values.checkpoint });
-  const outDir = resolve(values.out ?? projectLayout(projectDir).export(found.runId, found.checkpoint.id, format));
-
   const abort = new AbortController();
   const release = onInterrupt(() => abort.abort());
   const progress = stageBars();
   const started = performance.now();
+  let outDir = values.out ? resolve(values.out) : '';
   try {
-    const result = await exportCheckpoint(found.dir, format, outDir, {
-      count,
-      classes: values.class,
-      seed,
-      force: values.force,
-      signal: abort.signal,
-      onProgress: progress.update,
+    // An export is built aside and appears only when complete, so one retried after its checkpoint
+    // was deleted by a run training here (withCheckpoint) leaves nothing half-written.
+    const { found, result } = await withCheckpoint(projectDir, { runId: values.run, checkpointId: values.checkpoint }, async (found) => {
+      outDir = resolve(values.out ?? projectLayout(projectDir).export(found.runId, found.checkpoint.id, format));
+      const result = await exportCheckpoint(found.dir, format, outDir, {
+        count,
+        classes: values.class,
+        seed,
+        force: values.force,
+        signal: abort.signal,
+        onProgress: progress.update,
+      });
+      return { found, result };
     });
     progress.done();
     const seconds = ((performance.now() - started) / 1000).toFixed(1);

@@ -34,7 +34,8 @@ export async function exportHandoffCommand(projectDir: string, format: HandoffFo
   const out = resolve(flags.out ?? (await defaultHandoffPath(projectDir, format, options)));
   const abort = new AbortController();
   const release = onInterrupt(() => abort.abort());
-  let bar: ProgressBar | null = null;
+  // One bar, made at the first progress report (dataset formats report per image; the job does not).
+  const progress: { bar?: ProgressBar } = {};
   const started = performance.now();
   try {
     const result = await exportHandoff(projectDir, format, out, {
@@ -44,17 +45,17 @@ export async function exportHandoffCommand(projectDir: string, format: HandoffFo
       signal: abort.signal,
       onProgress: (stage, done, total) => {
         if (total <= 1) return;
-        bar ??= new ProgressBar(stage, 'img');
-        bar.update(done, total);
+        progress.bar ??= new ProgressBar(stage, 'img');
+        progress.bar.update(done, total);
       },
     });
-    (bar as ProgressBar | null)?.done();
+    progress.bar?.done();
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(`Wrote ${result.summary} to ${result.out} (${formatMegabytes(result.bytes)}, ${seconds}s).`);
     for (const note of result.notes) console.log(note);
     return 0;
   } catch (error) {
-    (bar as ProgressBar | null)?.done();
+    progress.bar?.done();
     if ((error as Error).name === 'AbortError') {
       console.log(`Export cancelled; nothing was written to ${out}.`);
       return 130;

@@ -8,7 +8,7 @@ import { openExportedGenerator } from '../engine/export/openExport.js';
 import { mixSeed } from '../../shared/random.js';
 import { composeGrid, writeGridPng } from '../engine/samples/grid.js';
 import { generatePixels } from '../engine/samples/generate.js';
-import { findCheckpoint } from '../project/findCheckpoint.js';
+import { withCheckpoint } from '../project/findCheckpoint.js';
 import { intFlag, oneOf, parseCommand, requireFlag, UsageError } from './args.js';
 
 export const sampleUsage = `gan-studio sample --project DIR [--run RUN] [--checkpoint C] [--count 64] [--class NAME|ID] [--seed N] --out grid.png
@@ -42,8 +42,8 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     if (values.project || values.run || values.checkpoint) throw new UsageError('--model draws from an export without a project; leave out --project, --run and --checkpoint');
     return sampleExport(values.model, { count, seed, out, wanted: values.class });
   }
-  const found = await findCheckpoint(resolve(requireFlag(values.project, 'project')), { runId: values.run, checkpointId: values.checkpoint });
-  const { file, models } = await openGenerator(found.dir);
+  const projectDir = resolve(requireFlag(values.project, 'project'));
+  const { found, file, models } = await withCheckpoint(projectDir, { runId: values.run, checkpointId: values.checkpoint }, async (found) => ({ found, ...(await openGenerator(found.dir)) }));
   const classIds = pickClasses(values.class, file.classes, models.conditional);
   const noise = sampleNoise(seed, count, models.noiseSize);
   const labels = models.conditional ? tf.tensor2d(Float32Array.from({ length: count }, (_, i) => classIds[i % classIds.length]), [count, 1]) : undefined;

@@ -10,6 +10,9 @@ export async function readCheckpointFile(dir: string): Promise<CheckpointFile> {
   try {
     raw = JSON.parse(await readFile(join(dir, 'checkpoint.json'), 'utf8'));
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !(await readdir(dir).catch(() => null))) {
+      throw new Error(`${dir} no longer exists: a run training in this project keeps only some of its checkpoints (see --keep-every).`);
+    }
     throw new Error(`${dir} is not a readable checkpoint: ${(error as Error).message}`);
   }
   return parseVersioned(checkpointFileSchema, raw, join(dir, 'checkpoint.json'), 'checkpoint', CHECKPOINT_FORMAT_VERSION);

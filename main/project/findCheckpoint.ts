@@ -43,3 +43,29 @@ export async function findCheckpoint(projectDir: string, wanted: { runId?: strin
   if (wanted.checkpointId) throw new Error(`No run in ${projectDir} has a checkpoint "${wanted.checkpointId}"`);
   throw new Error(wanted.runId ? `Run ${wanted.runId} has no complete checkpoint yet` : `${projectDir} has no trained checkpoint yet; run "gan-studio train" first`);
 }
+
+/**
+ * Finds a checkpoint and reads it with `use`. A run training in the project deletes the
+ * checkpoints retention does not keep, so the latest one can vanish between being found and being
+ * read: then the new latest is read instead. A checkpoint named by the caller that vanishes is an
+ * error that says why.
+ */
+export async function withCheckpoint<T>(projectDir: string, wanted: { runId?: string; checkpointId?: string }, use: (found: FoundCheckpoint) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const found = await findCheckpoint(projectDir, wanted);
+    try {
+      return await use(found);
+    } catch (error) {
+      const gone = await stat(found.dir).then(
+        () => false,
+        () => true,
+      );
+      if (!gone) throw error;
+      if (wanted.checkpointId !== undefined || attempt >= 5) {
+        throw new Error(
+          `Checkpoint ${found.runId}/${found.checkpoint.id} was deleted while it was being read: a run training in this project keeps only some of its checkpoints (see --keep-every). ${wanted.checkpointId !== undefined ? 'Name one that is kept.' : 'Try again.'}`,
+        );
+      }
+    }
+  }
+}

@@ -4,7 +4,7 @@ import { presets } from '../../../shared/presets.js';
 import { bestCheckpoint, DEFAULT_QUALITY_MEASURE, type CheckpointEvaluation, type MeasureId } from '../../../shared/quality.js';
 import { openDataset } from '../../data/datasetCache.js';
 import { writeJsonAtomic } from '../../project/atomicWrite.js';
-import { findCheckpoint } from '../../project/findCheckpoint.js';
+import { withCheckpoint } from '../../project/findCheckpoint.js';
 import { openGenerator } from '../checkpoint/openGenerator.js';
 import { collapseAlarm } from './collapseAlarm.js';
 import { DEFAULT_SAMPLE_SEED, drawSamples, realSamples, sampleCount } from './drawSamples.js';
@@ -28,9 +28,8 @@ export async function evaluateCheckpoint(projectDir: string, wanted: { runId?: s
   const started = performance.now();
   const seed = options.seed ?? DEFAULT_SAMPLE_SEED;
   const measure = options.measure ?? DEFAULT_QUALITY_MEASURE;
-  const found = await findCheckpoint(projectDir, wanted);
   const dataset = await openDataset(projectDir);
-  const { file, models } = await openGenerator(found.dir);
+  const { found, file, models } = await withCheckpoint(projectDir, wanted, async (found) => ({ found, ...(await openGenerator(found.dir)) }));
   try {
     const { manifest } = dataset;
     if (file.image.height !== manifest.height || file.image.width !== manifest.width || file.image.channels !== manifest.channels) {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { importBuiltin } from '../../../main/data/builtins/index.js';
 import { exportCheckpoint } from '../../../main/engine/export/index.js';
+import { withCheckpoint } from '../../../main/project/findCheckpoint.js';
 import { openProject } from '../../../main/project/project.js';
 import { jsonEvent, startCli } from '../support/cliProcess.js';
 import { tinyProject } from '../support/tinyProject.js';
@@ -15,9 +16,11 @@ import { tinyProject } from '../support/tinyProject.js';
  */
 test('two writers on one project: the second is refused naming the holder, readers work meanwhile', async () => {
   const project = await tinyProject({ size: 8, count: 64 });
-  const args = ['train', '--project', project.dir, '--preset', 'mlp', '--param', 'hiddenUnits=[16,16]', '--param', 'batchSize=16', '--epochs', '100000', '--no-quality', '--json'];
-  const both = [startCli(args), startCli(args)];
+  const started: ReturnType<typeof startCli>[] = [];
   try {
+    const args = ['train', '--project', project.dir, '--preset', 'mlp', '--param', 'hiddenUnits=[16,16]', '--param', 'batchSize=16', '--epochs', '100000', '--no-quality', '--json'];
+    const both = [startCli(args), startCli(args)];
+    started.push(...both);
     const loserIndex = await Promise.race(both.map((p, i) => p.exited.then(() => i)));
     const loser = both[loserIndex];
     const winner = both[1 - loserIndex];
@@ -33,8 +36,8 @@ test('two writers on one project: the second is refused naming the holder, reade
     const sample = await startCli(['sample', '--project', project.dir, '--count', '4', '--out', sheet]).exited;
     assert.equal(sample.code, 0, sample.output);
     assert.equal((await sharp(sheet).metadata()).width, 2 * 8 + 2);
-    // Step 0's checkpoint: retention keeps it, while the latest one may be replaced and pruned as the run goes on.
-    const exported = await exportCheckpoint(join(project.dir, 'runs', 'run-001', 'checkpoints', 'step-00000000'), 'tfjs', join(project.dir, 'exported'));
+    // The latest checkpoint can be deleted by retention as the run goes on: readers find the new latest.
+    const exported = await withCheckpoint(project.dir, {}, (found) => exportCheckpoint(found.dir, 'tfjs', join(project.dir, 'exported')));
     assert.ok(exported.files.includes('model.json'), 'export works');
     const summary = await openProject(project.dir);
     assert.deepEqual(summary.runs.map((r) => [r.run.id, r.run.status]), [['run-001', 'running']], 'one run, live');
@@ -44,9 +47,9 @@ test('two writers on one project: the second is refused naming the holder, reade
     assert.equal(stopped.code, 0, stopped.output);
     assert.deepEqual((await openProject(project.dir)).runs.map((r) => [r.run.id, r.run.status]), [['run-001', 'stopped']]);
   } finally {
-    // On a failed assertion the trainer is still writing: end it before removing its folder, so the failure is what is reported.
-    for (const p of both) p.child.kill('SIGKILL');
-    await Promise.all(both.map((p) => p.exited));
+    // A failed assertion must not leave a training process writing into the folder being removed.
+    for (const p of started) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+    await Promise.all(started.map((p) => p.exited));
     await project.cleanup();
   }
 });

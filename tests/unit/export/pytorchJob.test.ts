@@ -157,6 +157,10 @@ describe('PyTorch job', { skip }, () => {
     const onnxFile = join(out, 'generator.onnx');
     const model = decodeOnnxModel(await readFile(onnxFile));
     assert.deepEqual(checkOnnxModel(model).problems, []);
+    // The onnx package's own checker too, where it is installed beside PyTorch (Debian: python3-onnx).
+    const checker = ['import sys', 'try:', '    import onnx', 'except ImportError:', '    sys.exit("no onnx package here")', 'onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)', 'print("passed")'].join('\n');
+    const checked = await runPython(python!, ['-c', checker, onnxFile]).then((r) => r.stdout.trim(), (e: Error) => (/no onnx package here/.test(e.message) ? 'skipped, no onnx package' : Promise.reject(e)));
+    t.diagnostic(`onnx.checker (full check): ${checked}`);
     const meta = JSON.parse(model.metadataProps!.find((p) => p.key === 'gan_studio')!.value);
     assert.equal(meta.training.step, start + 20);
     assert.match(meta.training.backend, /^pytorch .*\(2 x cpu\)$/);
