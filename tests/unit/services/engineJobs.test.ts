@@ -59,7 +59,8 @@ test('train, then read the run back: metrics, checkpoint samples, fresh samples,
     }),
   );
   const started = await call<{ status: string; runId: string }>('startTraining', {
-    options: { preset: 'cgan', params: smallParams('cgan'), epochs: 100, maxSteps: 6, checkpointEverySteps: 3, metricsIntervalMs: 50, sampleIntervalMs: 100 },
+    // keepEvery 0: this test lists every checkpoint the run wrote (retention would prune 3 and 4).
+    options: { preset: 'cgan', params: smallParams('cgan'), epochs: 100, maxSteps: 6, checkpointEverySteps: 3, keepEvery: 0, metricsIntervalMs: 50, sampleIntervalMs: 100 },
   });
   assert.equal(started.status, 'running');
   const end = await finished;
