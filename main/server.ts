@@ -17,6 +17,7 @@ import { callChannel, handlersFor, type HandlerTable } from './ipc.js';
 import type { Studio } from './services/studio.js';
 import type { EventSink } from './services/events.js';
 import { serveTransfer } from './webTransfers.js';
+import { rendererContentTypes as contentTypes } from './rendererContentTypes.js';
 
 export interface WebServerOptions {
   studio: Studio;
@@ -45,17 +46,6 @@ const SLOW_CLIENT_BYTES = 8 * 1024 * 1024;
 
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
 
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const { studio } = options;
