@@ -9,6 +9,7 @@ import { backendsCommand, backendsUsage } from './cli/backends.js';
 import { evaluateCommand, evaluateUsage } from './cli/evaluate.js';
 import { exportCommand, exportUsage } from './cli/export.js';
 import { importCommand, importUsage } from './cli/import.js';
+import { importGeneratorCommand, importGeneratorUsage } from './cli/importGenerator.js';
 import { sampleCommand, sampleUsage } from './cli/sample.js';
 import { serveCommand, serveUsage } from './cli/serve.js';
 import { trainCommand, trainUsage } from './cli/train.js';
@@ -24,7 +25,8 @@ const commands: Record<string, Command> = {
   train: { run: trainCommand, usage: trainUsage, summary: 'train a GAN preset, or --resume a run' },
   sample: { run: sampleCommand, usage: sampleUsage, summary: 'draw images from a trained generator into a PNG sheet' },
   evaluate: { run: evaluateCommand, usage: evaluateUsage, summary: 'measure how good a checkpoint is (feature-space distances, precision/recall, classes)' },
-  export: { run: exportCommand, usage: exportUsage, summary: 'export a generator: TF.js, ONNX, images, GIF or a web page' },
+  export: { run: exportCommand, usage: exportUsage, summary: 'export a generator (TF.js, ONNX, images, GIF, web page), the dataset (StyleGAN, npz) or a PyTorch job' },
+  'import-generator': { run: importGeneratorCommand, usage: importGeneratorUsage, summary: 'bring a generator.onnx (from the PyTorch job or an ONNX export) back as a run' },
   backends: { run: backendsCommand, usage: backendsUsage, summary: 'list the TensorFlow backends (loaded or not, device, why not) or --setup the native one' },
   serve: { run: serveCommand, usage: serveUsage, summary: 'run the studio in web mode on 127.0.0.1 (for a browser or a remote training box)' },
 };

@@ -8,12 +8,12 @@ import { exportFormats } from '../shared/export.js';
 import { fail, ok, type Result } from '../shared/result.js';
 import { describeIssues } from '../shared/validation.js';
 import { backendReport } from './services/backends.js';
-import { importBuiltin, importFolder, previewDataset } from './services/datasets.js';
-import { exportCheckpoint } from './services/exports.js';
+import { importBuiltin, importFolder, importUpload, previewDataset } from './services/datasets.js';
+import { exportCheckpoint, previewExport } from './services/exports.js';
 import { describeModel } from './services/models.js';
 import { closeProject, createProject, openProject } from './services/projects.js';
 import { runMetrics } from './services/runMetrics.js';
-import { checkpointSamples, measureCheckpoint, runQuality, sampleCheckpoint } from './services/runs.js';
+import { checkpointSamples, importGenerator, measureCheckpoint, runQuality, sampleCheckpoint } from './services/runs.js';
 import type { Studio } from './services/studio.js';
 import { startTraining } from './services/training.js';
 import { tryBuiltin } from './services/tryBuiltin.js';
@@ -40,6 +40,7 @@ export function handlersFor(studio: Studio): HandlerTable {
 
     importFolder: (request) => importFolder(studio, request),
     importBuiltin: (request) => importBuiltin(studio, request),
+    importUpload: (request) => importUpload(studio, request),
     cancelImport: async () => imports.cancel(),
     getImportState: async () => imports.state(),
     getDatasetPreview: (request) => previewDataset(studio, request),
@@ -64,6 +65,9 @@ export function handlersFor(studio: Studio): HandlerTable {
     exportCheckpoint: (request) => exportCheckpoint(studio, request),
     cancelExport: async () => exports.cancel(),
     getExportState: async () => exports.state(),
+    getExportPreview: (request) => previewExport(studio, request),
+
+    importGenerator: (request) => importGenerator(studio, request),
   };
 }
 

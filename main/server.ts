@@ -16,6 +16,8 @@ import { decodeMessage, encodeMessage, type CallMessage, type ServerMessage } fr
 import { callChannel, handlersFor, type HandlerTable } from './ipc.js';
 import type { Studio } from './services/studio.js';
 import type { EventSink } from './services/events.js';
+import { serveTransfer } from './webTransfers.js';
+import { rendererContentTypes as contentTypes } from './rendererContentTypes.js';
 
 export interface WebServerOptions {
   studio: Studio;
@@ -45,17 +47,6 @@ const SLOW_CLIENT_BYTES = 8 * 1024 * 1024;
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
-
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const { studio } = options;
   const rendererDir = resolve(options.rendererDir);
@@ -67,6 +58,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   const http = createServer((request, response) => {
     if (!allowedHosts().has(request.headers.host ?? '')) return refuse(response, 403, 'Unknown host');
+    if (serveTransfer(request, response, studio, () => unauthorized(request, token, allowedHosts()))) return;
     void serveFile(rendererDir, request, response);
   });
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_CALL_BYTES });
@@ -100,6 +92,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 function refusal(request: IncomingMessage, token: string, hosts: Set<string>): string | null {
   const url = new URL(request.url ?? '/', 'http://placeholder');
   if (url.pathname !== '/ws') return '404 Not Found';
+  return unauthorized(request, token, hosts);
+}
+
+/** Why a request that acts on the studio (socket, upload, download) is refused, or null: host, origin and token. */
+function unauthorized(request: IncomingMessage, token: string, hosts: Set<string>): string | null {
+  const url = new URL(request.url ?? '/', 'http://placeholder');
   if (!hosts.has(request.headers.host ?? '')) return '403 Forbidden';
   const origin = request.headers.origin;
   if (origin !== undefined && !hosts.has(origin.replace(/^http:\/\//, ''))) return '403 Forbidden';

@@ -8,12 +8,14 @@ import { z } from 'zod';
 import type { BackendReport } from './backends.js';
 import { builtinDatasetIds, channelModes, importOptionsSchema, type DatasetManifest, type ImportProgress } from './dataset.js';
 import { exportFormatIdSchema, exportOptionsSchema, type ExportFormatInfo, type ExportProgress, type ExportResult } from './export.js';
+import type { ImportedGenerator } from './handoff.js';
 import { presetIdSchema, presetParamSchemas, type PresetId } from './presets.js';
 import type { ProjectSummary, RunSummary } from './project.js';
 import type { CheckpointEvaluation, RunQualityFile } from './quality.js';
 import type { Result } from './result.js';
 import { backendNames, trainOptionsSchema, type SampleGrid, type StepMetrics, type TrainingEvent } from './training.js';
 import type { TrainingState } from './trainingState.js';
+import { uploadIdSchema } from './upload.js';
 
 const empty = z.object({}).strict();
 const path = z.string().trim().min(1, 'must not be empty').max(4096, 'is too long');
@@ -36,7 +38,8 @@ const presetChoice = z
   .strict()
   .superRefine(checkPresetParams);
 
-export const folderPurposes = ['import', 'openProject', 'newProject', 'export'] as const;
+/** What a native dialog is for; 'generator' picks an .onnx file rather than a folder. */
+export const folderPurposes = ['import', 'openProject', 'newProject', 'export', 'generator'] as const;
 export type FolderPurpose = (typeof folderPurposes)[number];
 
 const settingFields = {
@@ -84,6 +87,8 @@ export const requestSchemas = {
 
   importFolder: z.object({ folder: path, options: importOptionsSchema }).strict(),
   importBuiltin: builtinImportSchema,
+  /** Web mode: imports the pictures (and zip archives) the window sent to POST /upload under this id, then removes them. */
+  importUpload: z.object({ upload: uploadIdSchema, options: importOptionsSchema }).strict(),
   cancelImport: empty,
   getImportState: empty,
   getDatasetPreview: z.object({ perRow: z.number().int().min(1).max(32).default(8), rows: z.number().int().min(1).max(16).default(4) }).strict(),
@@ -120,6 +125,11 @@ export const requestSchemas = {
     .strict(),
   cancelExport: empty,
   getExportState: empty,
+  /** The picture a finished export made (an images export's sheet, a gif export's animation); null for the others. */
+  getExportPreview: z.object({ outDir: path }).strict(),
+
+  /** Brings a generator .onnx (the PyTorch job's, or an ONNX export) into the project as a run of its own. */
+  importGenerator: z.object({ path }).strict(),
 } as const;
 
 export type Channel = keyof typeof requestSchemas;
@@ -180,6 +190,14 @@ export type MeasureJobEvent = { runId: string; checkpointId: string } & (
   | { state: 'failed'; error: string }
 );
 
+/** A picture from an export folder, as bytes the window shows through a blob URL. */
+export interface ExportPreview {
+  /** Relative to the export folder, e.g. sheet.png. */
+  file: string;
+  mime: 'image/png' | 'image/gif';
+  bytes: Uint8Array;
+}
+
 export type ExportJobEvent =
   | { state: 'running'; format: string; outDir: string; progress: ExportProgress }
   | { state: 'done'; format: string; outDir: string; result: ExportResult }
@@ -216,6 +234,7 @@ export interface ResponseMap {
   tryBuiltin: ProjectSummary;
   importFolder: DatasetManifest;
   importBuiltin: DatasetManifest;
+  importUpload: DatasetManifest;
   cancelImport: { cancelled: boolean };
   getImportState: ImportJobEvent | null;
   getDatasetPreview: DatasetPreview;
@@ -236,6 +255,8 @@ export interface ResponseMap {
   exportCheckpoint: ExportResult;
   cancelExport: { cancelled: boolean };
   getExportState: ExportJobEvent | null;
+  getExportPreview: ExportPreview | null;
+  importGenerator: ImportedGenerator;
 }
 export type ResponseOf<C extends Channel> = ResponseMap[C];
 
@@ -270,6 +291,7 @@ export const eventsOf: Partial<Record<Channel, readonly StudioEventName[]>> = {
   tryBuiltin: ['projectChanged', 'importProgress'],
   importFolder: ['importProgress', 'projectChanged'],
   importBuiltin: ['importProgress', 'projectChanged'],
+  importUpload: ['importProgress', 'projectChanged'],
   cancelImport: ['importProgress'],
   savePresetChoice: ['projectChanged'],
   startTraining: ['trainingEvent', 'projectChanged'],
@@ -279,6 +301,7 @@ export const eventsOf: Partial<Record<Channel, readonly StudioEventName[]>> = {
   measureCheckpoint: ['measureProgress', 'projectChanged'],
   exportCheckpoint: ['exportProgress', 'projectChanged'],
   cancelExport: ['exportProgress'],
+  importGenerator: ['projectChanged'],
 };
 
 export type Unsubscribe = () => void;

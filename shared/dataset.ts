@@ -17,9 +17,16 @@ export const importOptionsSchema = z
     size: z.number().int().min(8).max(512).default(64),
     channels: z.enum(channelModes).default('rgb'),
     fit: z.enum(fitModes).default('crop'),
+    /** What transparent parts of an image are laid on (a PNG's clear background), as #rrggbb. */
+    background: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour written #rrggbb, e.g. #ffffff')
+      .default('#ffffff'),
   })
   .strict();
 export type ImportOptions = z.output<typeof importOptionsSchema>;
+/** What a caller may pass: the defaults fill what is left out. */
+export type ImportOptionsInput = z.input<typeof importOptionsSchema>;
 
 export const skippedFileSchema = z.object({
   /** Path relative to the imported folder. */
@@ -46,6 +53,9 @@ export const datasetManifestSchema = z.object({
   classes: z.array(z.string()),
   classCounts: z.array(z.number().int()),
   skipped: z.array(skippedFileSchema),
+  /** The colour transparent parts were laid on, and how many images had any (folder imports since issue 15). */
+  background: z.string().optional(),
+  transparentCount: z.number().int().min(0).optional(),
   createdAt: z.string(),
 });
 export type DatasetManifest = z.output<typeof datasetManifestSchema>;
@@ -56,6 +66,12 @@ export interface ImportProgress {
   skipped: number;
   /** The file just handled, relative to the folder. */
   current?: string;
+}
+
+/** "3 images had transparent parts, laid on #ffffff." for the import summary; null when none had. */
+export function transparencyNote(m: Pick<DatasetManifest, 'transparentCount' | 'background'>): string | null {
+  if (!m.transparentCount || !m.background) return null;
+  return `${m.transparentCount === 1 ? '1 image' : `${m.transparentCount} images`} had transparent parts, laid on ${m.background === '#ffffff' ? 'white' : m.background} (${m.background}).`;
 }
 
 export const isLabelled = (m: Pick<DatasetManifest, 'classes'>): boolean => m.classes.length > 1;

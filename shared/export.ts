@@ -67,7 +67,7 @@ export const exportFormats: readonly ExportFormatInfo[] = [
     title: 'Web page',
     description: 'A self-contained page that draws new samples at a click; it opens from disk or any static host, offline.',
     kind: 'web page',
-    produces: 'index.html, app.js, model.js, tf.min.js, model/, metadata.json',
+    produces: 'index.html, app.js, model.js, tf.min.js, metadata.json',
     options: [],
     defaultCount: 0,
   },
@@ -86,6 +86,17 @@ export interface ExportOptions {
 }
 
 export const MAX_EXPORT_COUNT = 10000;
+
+/** The folder an export goes to inside <project>/exports/ when the user names none. */
+export const defaultExportFolder = (runId: string, checkpointId: string, format: ExportFormatId): string => `${runId}-${checkpointId}-${format}`;
+
+/**
+ * Export refusals name the command line's --force (the engine speaks for the command line); a
+ * window names its own control instead, so no screen tells the user to type a flag.
+ */
+export function forWindow(message: string, control = 'tick “Replace an earlier export”'): string {
+  return message.replace('(--force)', `(${control})`).replace('even with --force', 'even when replacing is allowed');
+}
 
 export const exportOptionsSchema = z
   .object({

@@ -5,6 +5,7 @@
  */
 import type { ModelDescription } from './contract.js';
 import type { ExportFormatId, ExportOptions, ExportProgress, ExportResult } from './export.js';
+import type { ImportedGenerator } from './handoff.js';
 import type { PresetId } from './presets.js';
 import type { CheckpointEvaluation } from './quality.js';
 import type { SampleGrid } from './training.js';
@@ -13,7 +14,8 @@ export type TensorJob =
   | { kind: 'describe'; preset: PresetId; params: Record<string, unknown>; shape: ModelDescription['image'] }
   | { kind: 'sample'; checkpointDir: string; seed: number }
   | { kind: 'export'; checkpointDir: string; format: ExportFormatId; outDir: string; options: ExportOptions }
-  | { kind: 'measure'; projectDir: string; runId: string; checkpointId: string };
+  | { kind: 'measure'; projectDir: string; runId: string; checkpointId: string }
+  | { kind: 'importGenerator'; projectDir: string; onnxFile: string };
 
 export type TensorJobKind = TensorJob['kind'];
 export type TensorJobOf<K extends TensorJobKind> = Extract<TensorJob, { kind: K }>;
@@ -24,6 +26,7 @@ export interface TensorJobResults {
   sample: SampleGrid;
   export: ExportResult;
   measure: CheckpointEvaluation;
+  importGenerator: ImportedGenerator;
 }
 
 /** Caller -> worker. Only exports can be cancelled; a cancelled one fails with the name 'AbortError'. */

@@ -96,6 +96,18 @@ export const runInfoSchema = z.object({
   writer: z.object({ pid: z.number().int(), host: z.string(), started: z.string().optional() }).optional(),
   /** Set when this run was branched from an earlier checkpoint of another run. */
   parent: z.object({ runId: z.string(), checkpointId: z.string() }).optional(),
+  /** Set when the run is a generator imported from an .onnx file: it has no discriminator and cannot be resumed. */
+  imported: z
+    .object({
+      /** The .onnx file, as it was named. */
+      file: z.string(),
+      /** Who wrote it, from the ONNX producer fields, e.g. "GAN Studio PyTorch job torch 2.3.0". */
+      producer: z.string(),
+      /** What trained it, from its metadata, e.g. "pytorch 2.3.0 (8 x cuda)". */
+      trainedBy: z.string().optional(),
+      importedAt: z.string(),
+    })
+    .optional(),
 });
 export type RunInfo = z.output<typeof runInfoSchema>;
 

@@ -1,9 +1,14 @@
 import type { PresetId } from './presets.js';
 import type { FeatureNetSummary, MeasureId, QualityAlarm } from './quality.js';
 import type { CheckpointInfo } from './checkpoint.js';
+import { epochsDone } from './epochs.js';
 import type { BackendInfo, SampleGrid, StepMetrics, TrainingEvent } from './training.js';
 
-export type TrainingStatus = 'idle' | 'starting' | 'running' | 'paused' | 'stopping' | 'finished' | 'failed';
+/** 'pausing': asked to pause, waiting for the step in progress (or a checkpoint being measured) to end. */
+export type TrainingStatus = 'idle' | 'starting' | 'running' | 'pausing' | 'paused' | 'stopping' | 'finished' | 'failed';
+
+/** The statuses in which a run holds the training process (a new one cannot start). */
+export const activeStatuses: readonly TrainingStatus[] = ['starting', 'running', 'pausing', 'paused', 'stopping'];
 
 /**
  * What a window needs to draw the Train screen: the services keep one, and a window that opens
@@ -26,6 +31,8 @@ export interface TrainingState {
   checkpoints: CheckpointInfo[];
   /** Why the run ended, or what went wrong. */
   message: string | null;
+  /** The checkpoint a resumed run started from. */
+  resumedFrom: string | null;
   log: string[];
   quality: QualityState;
 }
@@ -63,6 +70,7 @@ export const idleTraining = (): TrainingState => ({
   sample: null,
   checkpoints: [],
   message: null,
+  resumedFrom: null,
   log: [],
   quality: noQuality(),
 });
@@ -80,8 +88,9 @@ export function applyTrainingEvent(state: TrainingState, event: TrainingEvent, m
       state.stepsPerEpoch = event.stepsPerEpoch;
       state.totalSteps = event.totalSteps;
       state.step = event.step;
-      state.epoch = event.stepsPerEpoch > 0 ? Math.floor(event.step / event.stepsPerEpoch) : 0;
+      state.epoch = epochsDone(event.step, event.stepsPerEpoch);
       state.message = null;
+      state.resumedFrom = event.resumedFrom ?? null;
       break;
     case 'metrics': {
       const { type: _type, totalSteps, ...metrics } = event;
@@ -113,6 +122,7 @@ export function applyTrainingEvent(state: TrainingState, event: TrainingEvent, m
     case 'finished':
       state.status = 'finished';
       state.step = event.step;
+      state.epoch = epochsDone(event.step, state.stepsPerEpoch);
       state.message = event.reason === 'completed' ? 'Training completed.' : `Stopped at step ${event.step}; a checkpoint was kept.`;
       break;
     case 'failed':

@@ -13,7 +13,14 @@ export async function chooseFolder(window: BrowserWindow, purpose: FolderPurpose
       return save(window, 'New project: name its folder', 'Create', join(projectsDir, 'My project'));
     case 'export':
       return save(window, 'Export into a new folder', 'Export');
+    case 'generator':
+      return openFile(window, 'Import a generator (.onnx)', 'Import', [{ name: 'ONNX generator', extensions: ['onnx'] }]);
   }
+}
+
+async function openFile(window: BrowserWindow, title: string, buttonLabel: string, filters: Electron.FileFilter[]): Promise<string | null> {
+  const result = await dialog.showOpenDialog(window, { title, buttonLabel, filters, properties: ['openFile'] });
+  return result.canceled ? null : (result.filePaths[0] ?? null);
 }
 
 async function open(window: BrowserWindow, title: string, buttonLabel: string, defaultPath?: string): Promise<string | null> {

@@ -1,20 +1,9 @@
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { rendererContentTypes as contentTypes } from '../rendererContentTypes.js';
 
 /** The window's address: the built renderer served from the app:// scheme (never file://). */
 export const APP_HOST = 'studio';
 export const PAGE_URL = `app://${APP_HOST}/index.html`;
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-};
 
 /**
  * The file inside the renderer folder that an app:// URL names, with its content type; null for

@@ -16,7 +16,9 @@ between checkpoints and runs of the same dataset.
   --by MEASURE  the measure that picks the run's best checkpoint (default frechetDistance)
   --seed N      noise seed of the samples; the default reproduces the measures stored in training
   --save        store the measures in the checkpoint (for runs trained with quality off)
-  --json        print one JSON object keyed by measure name
+  --json        print one JSON object: each measure under its name (as below), and run, checkpoint,
+                step, epoch, preset, seed, samples, real (held-out real images' scores by measure
+                name), best (the run's best checkpoint by --by) and alarm (when raised)
 
 Measures (JSON key, name, what it says):
 ${measureIds.map((m) => `  ${m}  ${measures[m].label}\n      ${measures[m].explanation.join('\n      ')}`).join('\n')}`;
@@ -52,11 +54,31 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
   );
   if (training) bar.done();
   if (values.json) {
-    console.log(JSON.stringify(Object.fromEntries(measureIds.filter((m) => result.quality[m] !== undefined).map((m) => [m, result.quality[m]]))));
+    console.log(JSON.stringify(jsonReport(result)));
     return 0;
   }
   console.log(report(result));
   return 0;
+}
+
+/** --json: the measures keyed by name (as scripts read them since the first version), then where they come from and what real images score. */
+export function jsonReport(r: CheckpointEvaluation): Record<string, unknown> {
+  const present = (q: Partial<Record<string, number>>) => Object.fromEntries(measureIds.filter((m) => q[m] !== undefined).map((m) => [m, q[m]]));
+  return {
+    ...present(r.quality),
+    run: r.runId,
+    checkpoint: r.checkpoint.id,
+    step: r.checkpoint.step,
+    epoch: r.checkpoint.epoch,
+    preset: r.preset,
+    seed: r.seed,
+    samples: r.featureNet.sampleCount,
+    referenceImages: r.featureNet.referenceCount,
+    real: present(r.featureNet.real),
+    measure: r.measure,
+    best: r.best ?? null,
+    alarm: r.alarm ?? null,
+  };
 }
 
 /** The human-readable report: a table of measures beside real images, the best checkpoint, any alarm. */

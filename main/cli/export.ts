@@ -1,15 +1,17 @@
 import { resolve } from 'node:path';
 import { exportFormatIds, exportFormats, MAX_EXPORT_COUNT, type ExportProgress } from '../../shared/export.js';
+import { handoffFormatIds, isHandoffFormat } from '../../shared/handoff.js';
 import { backendNames } from '../../shared/training.js';
 import { initBackend } from '../engine/backend/initBackend.js';
 import { exportCheckpoint } from '../engine/export/index.js';
 import { projectLayout } from '../project/layout.js';
 import { withCheckpoint } from '../project/findCheckpoint.js';
 import { intFlag, oneOf, parseCommand, requireFlag, UsageError } from './args.js';
+import { exportHandoffCommand, handoffUsage } from './exportHandoff.js';
 import { onInterrupt } from './interrupt.js';
 import { ProgressBar } from './progressBar.js';
 
-export const exportUsage = `gan-studio export --project DIR --format ${exportFormatIds.join('|')} [--out DIR]
+export const exportUsage = `gan-studio export --project DIR --format ${[...exportFormatIds, ...handoffFormatIds].join('|')} [--out DIR]
                   [--run RUN] [--checkpoint C] [--count N] [--class NAME|ID ...] [--seed N] [--force]
                   [--backend gpu|native|wasm|cpu]
 
@@ -23,7 +25,9 @@ ${exportFormats.map((f) => `  ${f.id.padEnd(7)}${f.description}\n         Writes
 --class     draw only this class (name or id); repeat for several (conditional generators)
 --seed      seed of the noise, to draw the same images again
 --force     replace the --out folder if it holds an earlier export. A folder holding other
-            files is never replaced; the export is built beside it and appears only when complete.`;
+            files is never replaced; the export is built beside it and appears only when complete.
+
+${handoffUsage}`;
 
 export async function exportCommand(argv: string[]): Promise<number> {
   const { values } = parseCommand(argv, {
@@ -37,9 +41,18 @@ export async function exportCommand(argv: string[]): Promise<number> {
     seed: { type: 'string' },
     force: { type: 'boolean' },
     backend: { type: 'string' },
+    resolution: { type: 'string' },
   });
   const projectDir = resolve(requireFlag(values.project, 'project'));
-  const format = requireFlag(oneOf(values.format, 'format', exportFormatIds), 'format');
+  const chosen = requireFlag(oneOf(values.format, 'format', [...exportFormatIds, ...handoffFormatIds]), 'format');
+  if (isHandoffFormat(chosen)) {
+    for (const flag of ['count', 'class', 'seed', 'backend'] as const) {
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} does not apply to the ${chosen} format`);
+    }
+    return exportHandoffCommand(projectDir, chosen, values);
+  }
+  if (values.resolution !== undefined) throw new UsageError('--resolution applies to the stylegan-dataset format only');
+  const format = chosen;
   const count = intFlag(values.count, 'count', 1);
   if (count !== undefined && count > MAX_EXPORT_COUNT) throw new UsageError(`--count must be at most ${MAX_EXPORT_COUNT}`);
   const seed = intFlag(values.seed, 'seed', 0);

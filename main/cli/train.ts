@@ -1,11 +1,16 @@
 import { resolve } from 'node:path';
 import { builtinDatasetIds, channelModes, type BuiltinDatasetId } from '../../shared/dataset.js';
 import { presetIds } from '../../shared/presets.js';
+import { rememberedParams, withPresetChoice } from '../../shared/project.js';
 import { measureIds } from '../../shared/quality.js';
 import { backendNames, DEFAULT_KEEP_EVERY, type TrainingEvent, type TrainOptions } from '../../shared/training.js';
 import { startTraining } from '../engine/training/startTraining.js';
 import { resolveParams } from '../engine/models/buildModels.js';
+import { epochsDone, epochText } from '../../shared/epochs.js';
+import { findCheckpoint } from '../project/findCheckpoint.js';
+import { projectLayout } from '../project/layout.js';
 import { readManifest } from '../project/manifest.js';
+import { readRunInfo } from '../project/runs.js';
 import { ensureProject, writeProjectFile } from '../project/project.js';
 import { intFlag, oneOf, paramPairs, parseCommand, requireFlag, UsageError } from './args.js';
 import { importBuiltinWithProgress } from './import.js';
@@ -61,7 +66,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const project = await ensureProject(projectDir);
   if (builtin) await ensureBuiltin(projectDir, builtin, { size: intFlag(values.size, 'size', 8), channels: oneOf(values.channels, 'channels', channelModes), count: intFlag(values.count, 'count', 1) });
 
-  const params = { ...(preset && preset !== project.preset ? {} : project.params), ...paramPairs(values.param) };
+  const params = { ...rememberedParams(project, preset ?? project.preset), ...paramPairs(values.param) };
   const batchSize = intFlag(values['batch-size'], 'batch-size', 1);
   if (batchSize !== undefined) params.batchSize = batchSize;
   const options: TrainOptions = {
@@ -81,8 +86,10 @@ export async function trainCommand(argv: string[]): Promise<number> {
   // Only parameters the preset accepts are remembered as the project's choice.
   if (!values.resume) {
     resolveParams(options.preset, params);
-    await writeProjectFile(projectDir, { ...project, preset: options.preset, params });
+    await writeProjectFile(projectDir, withPresetChoice(project, options.preset, params));
   }
+
+  if (values.resume) await checkSomethingToResume(projectDir, { runId: values.run, checkpointId: values.checkpoint }, options);
 
   const report = values.json ? jsonReporter() : consoleReporter();
   const handle = startTraining(
@@ -94,6 +101,24 @@ export async function trainCommand(argv: string[]): Promise<number> {
   release();
   report.end(end);
   return end.type === 'failed' ? 1 : 0;
+}
+
+/**
+ * A run that already trained the epochs it was given has nothing left to do: say so, and how to
+ * train further, instead of "0 steps".
+ */
+async function checkSomethingToResume(projectDir: string, wanted: { runId?: string; checkpointId?: string }, options: TrainOptions) {
+  const found = await findCheckpoint(projectDir, wanted);
+  const run = await readRunInfo(projectLayout(projectDir).run(found.runId).dir);
+  const epochs = options.epochs ?? run.epochs;
+  const planned = Math.min(epochs * run.stepsPerEpoch, options.maxSteps ?? Infinity);
+  if (run.stepsPerEpoch > 0 && found.checkpoint.step >= planned) {
+    const at = `step ${found.checkpoint.step}, epoch ${epochText(found.checkpoint.step, run.stepsPerEpoch)}`;
+    throw new Error(
+      `${found.runId}/${found.checkpoint.id} (${at}) already reached the ${epochs} epochs asked for, so there is nothing to resume. ` +
+        `To train it further, give the new total: --epochs ${epochsDone(found.checkpoint.step, run.stepsPerEpoch) + 10} (or any number above ${epochText(found.checkpoint.step, run.stepsPerEpoch)}).`,
+    );
+  }
 }
 
 /** Imports a built-in set unless the project already holds it. */
@@ -121,6 +146,7 @@ function consoleReporter(): Reporter {
   let lastCheckpoint = '';
   let lastMetrics: (TrainingEvent & { type: 'metrics' }) | null = null;
   let startStep = 0;
+  let stepsPerEpoch = 0;
   const started = performance.now();
   return {
     onEvent(event) {
@@ -128,13 +154,14 @@ function consoleReporter(): Reporter {
         case 'started':
           runId = event.runId;
           startStep = event.step;
+          stepsPerEpoch = event.stepsPerEpoch;
           console.log(`${event.resumedFrom ? `Resuming ${event.runId} from ${event.resumedFrom}` : `Training ${event.runId}`}: ${event.preset}, batch ${event.params.batchSize}, ${event.stepsPerEpoch} steps/epoch, ${event.totalSteps} steps in all`);
           console.log(`Backend: ${event.backend.label}`);
           bar = new ProgressBar('Training', 'img');
           break;
         case 'metrics':
           lastMetrics = event;
-          bar?.update(event.step, event.totalSteps, `epoch ${event.epoch} D ${event.dLoss.toFixed(3)} G ${event.gLoss.toFixed(3)} D(x) ${event.dReal.toFixed(2)} D(G(z)) ${event.dFake.toFixed(2)}`, event.imagesPerSec);
+          bar?.update(event.step, event.totalSteps, `epoch ${epochText(event.step, stepsPerEpoch, event.epoch)} D ${event.dLoss.toFixed(3)} G ${event.gLoss.toFixed(3)} D(x) ${event.dReal.toFixed(2)} D(G(z)) ${event.dFake.toFixed(2)}`, event.imagesPerSec);
           break;
         case 'checkpoint':
           lastCheckpoint = event.checkpoint.id;

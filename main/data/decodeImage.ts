@@ -26,9 +26,12 @@ export interface DecodeOptions {
   size: number;
   channels: ChannelMode;
   fit: FitMode;
+  /** Transparent parts are laid on this colour (#rrggbb). */
+  background: string;
 }
 
-export type Decoded = { ok: true; pixels: Uint8Array } | { ok: false; reason: string };
+/** `transparent`: the image had see-through pixels, now laid on the background colour. */
+export type Decoded = { ok: true; pixels: Uint8Array; transparent: boolean } | { ok: false; reason: string };
 
 export interface DecodeLimits {
   /** Memory shared by the decodes in flight: the file's bytes and its decoded pixels are taken from it. */
@@ -37,7 +40,7 @@ export interface DecodeLimits {
 }
 
 const sharpFit = { crop: 'cover', pad: 'contain', stretch: 'fill' } as const;
-/** Padding, and transparent pixels, become black: the value a GAN's [-1, 1] scaling maps to -1. */
+/** Padding becomes black: the value a GAN's [-1, 1] scaling maps to -1. */
 const black = { r: 0, g: 0, b: 0, alpha: 1 };
 
 /**
@@ -78,7 +81,7 @@ async function decodeBytes(bytes: Buffer, options: DecodeOptions): Promise<Decod
     // is only needed to explain a failure, where the file's first bytes tell it.
     const { data, info } = await image
       .resize({ width: options.size, height: options.size, fit: sharpFit[options.fit], position: 'centre', background: black })
-      .flatten({ background: black })
+      .flatten({ background: options.background })
       .toColourspace(options.channels === 'gray' ? 'b-w' : 'srgb')
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
@@ -89,10 +92,17 @@ async function decodeBytes(bytes: Buffer, options: DecodeOptions): Promise<Decod
         reason: `decoded to ${info.width}x${info.height}x${info.channels} instead of ${options.size}x${options.size}x${channels}`,
       };
     }
-    return { ok: true, pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+    return { ok: true, pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), transparent: await seeThrough(bytes) };
   } catch (error) {
     return { ok: false, reason: await explainDecodeError(bytes, sniffFormat(bytes), (error as Error).message) };
   }
+}
+
+/** Whether any pixel is less than opaque; only images with an alpha channel are decoded again to tell. */
+async function seeThrough(bytes: Buffer): Promise<boolean> {
+  const meta = await sharp(bytes, { limitInputPixels: MAX_PIXELS }).metadata();
+  if (!meta.hasAlpha) return false;
+  return !(await sharp(bytes, { limitInputPixels: MAX_PIXELS }).stats()).isOpaque;
 }
 
 /** Opens without blocking and checks, on the open file, that it is a regular file of a usable size. */

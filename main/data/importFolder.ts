@@ -4,7 +4,7 @@ import {
   DATASET_FORMAT_VERSION,
   importOptionsSchema,
   type DatasetManifest,
-  type ImportOptions,
+  type ImportOptionsInput,
   type ImportProgress,
   type SkippedFile,
 } from '../../shared/dataset.js';
@@ -50,7 +50,7 @@ export const FILE_TIME_LIMIT_MS = 60_000;
 export async function importFolder(
   folder: string,
   projectDir: string,
-  options: ImportOptions,
+  options: ImportOptionsInput,
   hooks: ImportHooks = {},
 ): Promise<DatasetManifest> {
   const { signal, onProgress } = hooks;
@@ -69,6 +69,7 @@ export async function importFolder(
   const writer = await createDatasetWriter(projectDir, opts.size * opts.size * channels);
   const labels = new Uint8Array(scan.files.length);
   let kept = 0;
+  let transparentCount = 0;
   let done = skipped.length;
   onProgress?.({ done, total, skipped: skipped.length });
 
@@ -85,6 +86,7 @@ export async function importFolder(
       if (decoded?.ok) {
         await writer.append(decoded.pixels);
         labels[kept++] = file.label;
+        if (decoded.transparent) transparentCount++;
       } else if (decoded) {
         skipped.push({ path: file.relative, reason: decoded.reason });
       }
@@ -107,6 +109,8 @@ export async function importFolder(
       classes,
       classCounts,
       skipped,
+      background: opts.background,
+      transparentCount,
       createdAt: new Date().toISOString(),
     };
     throwIfCancelled(signal, 'Import');

@@ -19,6 +19,10 @@ export interface FoundCheckpoint {
  * checkpoints and its latest checkpoint when they are not named. Errors list what there is.
  */
 export async function findCheckpoint(projectDir: string, wanted: { runId?: string; checkpointId?: string } = {}): Promise<FoundCheckpoint> {
+  // A mistyped project path is "not found", not a project that has yet to be trained.
+  const folder = await stat(projectDir).catch(() => null);
+  if (!folder?.isDirectory()) throw new Error(`No project folder at ${projectDir}: it does not exist`);
+  if (!(await stat(projectLayout(projectDir).projectFile).catch(() => null))) throw new Error(`${projectDir} is not a GAN Studio project (no project.json)`);
   const ids = await runIds(projectDir);
   if (wanted.runId && !ids.includes(wanted.runId)) {
     throw new Error(`No run "${wanted.runId}" in ${projectDir} (runs: ${ids.join(', ') || 'none'})`);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { ExportFormatId } from '../../shared/export.js';
+import { defaultExportFolder, type ExportFormatId } from '../../shared/export.js';
 
 /** Where each file of a project lives (see README, "The project format"). */
 export const projectLayout = (root: string) => ({
@@ -12,7 +12,7 @@ export const projectLayout = (root: string) => ({
   runsDir: join(root, 'runs'),
   exportsDir: join(root, 'exports'),
   /** Where an export goes unless the user says otherwise. */
-  export: (runId: string, checkpointId: string, format: ExportFormatId) => join(root, 'exports', `${runId}-${checkpointId}-${format}`),
+  export: (runId: string, checkpointId: string, format: ExportFormatId) => join(root, 'exports', defaultExportFolder(runId, checkpointId, format)),
   cacheDir: join(root, 'cache'),
   run: (runId: string) => runLayout(join(root, 'runs', runId)),
 });

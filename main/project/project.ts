@@ -23,6 +23,7 @@ export async function ensureProject(dir: string, name = basename(resolve(dir))):
     createdAt: new Date().toISOString(),
     preset: 'dcgan',
     params: {},
+    presetParams: {},
   };
   await writeJsonAtomic(layout.projectFile, file);
   return file;

@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { DatasetManifest } from '../../shared/dataset.js';
 import type { PresetId } from '../../shared/presets.js';
-import type { ProjectSummary, RunSummary } from '../../shared/project.js';
+import { withPresetChoice, type ProjectSummary, type RunSummary } from '../../shared/project.js';
 import { projectLayout } from '../project/layout.js';
 import { ensureProject, openProject, writeProjectFile } from '../project/project.js';
 import { listRuns } from '../project/runs.js';
@@ -57,7 +57,7 @@ export class CurrentProject {
   async savePresetChoice({ preset, params }: { preset: PresetId; params: Record<string, unknown> }): Promise<ProjectSummary> {
     const summary = await this.summary();
     if (!summary) throw new Error(NO_PROJECT);
-    await writeProjectFile(summary.path, { ...summary.project, preset, params });
+    await writeProjectFile(summary.path, withPresetChoice(summary.project, preset, params));
     this.changed();
     return (await this.summary())!;
   }

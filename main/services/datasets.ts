@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { DatasetPreview, ParsedRequestOf } from '../../shared/contract.js';
 import type { DatasetManifest } from '../../shared/dataset.js';
 import { importBuiltin as importBuiltinSet } from '../data/builtins/index.js';
@@ -17,6 +18,18 @@ export function importBuiltin(studio: Studio, { dataset, ...options }: ParsedReq
   const dir = studio.project.require();
   studio.ensureIdle('import');
   return studio.imports.run(`built-in ${dataset}`, (hooks) => importBuiltinSet(dataset, dir, options, hooks));
+}
+
+/** Web mode: imports what the window sent to POST /upload under this id like a folder, then removes it, imported or not. */
+export async function importUpload(studio: Studio, { upload, options }: ParsedRequestOf<'importUpload'>): Promise<DatasetManifest> {
+  const dir = studio.project.require();
+  studio.ensureIdle('import');
+  try {
+    const folder = await studio.uploads.prepare(upload);
+    return await studio.imports.run(`uploaded ${basename(folder)}`, (hooks) => importFolderImages(folder, dir, options, hooks));
+  } finally {
+    await studio.uploads.discard(upload);
+  }
 }
 
 export async function previewDataset(studio: Studio, { perRow, rows }: ParsedRequestOf<'getDatasetPreview'>): Promise<DatasetPreview> {

@@ -1,5 +1,5 @@
 import type { ExportJobEvent } from '../../shared/contract.js';
-import type { ExportFormatId, ExportOptions, ExportResult } from '../../shared/export.js';
+import { forWindow, type ExportFormatId, type ExportOptions, type ExportResult } from '../../shared/export.js';
 import type { StudioEvents } from './events.js';
 import type { TensorJobs } from './tensorJobs.js';
 
@@ -43,9 +43,9 @@ export class ExportJobs {
         this.publish({ state: 'cancelled', format, outDir });
         throw new Error(`Export cancelled; nothing was written to ${outDir}.`);
       }
-      const message = error instanceof Error ? error.message : String(error);
+      const message = forWindow(error instanceof Error ? error.message : String(error));
       this.publish({ state: 'failed', format, outDir, error: message });
-      throw error;
+      throw new Error(message);
     } finally {
       this.cancelCurrent = null;
     }

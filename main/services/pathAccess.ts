@@ -1,4 +1,15 @@
+import { homedir } from 'node:os';
 import { resolve, sep } from 'node:path';
+
+/**
+ * A typed path as a shell would read it: `~` and `~/...` are the home folder of the user running
+ * the studio (without this, "~/Pictures" became a folder named "~" in the server's working folder).
+ */
+export function expandHome(path: string, home = homedir()): string {
+  if (path === '~') return home;
+  if (path.startsWith('~/') || (sep === '\\' && path.startsWith('~\\'))) return home + path.slice(1);
+  return path;
+}
 
 /** Decides which filesystem paths a window may name in a request. */
 export interface PathAccess {
@@ -21,7 +32,7 @@ export class ChosenPaths implements PathAccess {
   }
 
   check(path: string, what: string): string {
-    const absolute = resolve(path);
+    const absolute = resolve(expandHome(path));
     for (const root of this.roots) {
       if (absolute === root || absolute.startsWith(root.endsWith(sep) ? root : root + sep)) return absolute;
     }
@@ -34,6 +45,6 @@ export class ChosenPaths implements PathAccess {
  * are no native dialogs in a browser), so every path is theirs to name, with their own permissions.
  */
 export const anyPath: PathAccess = {
-  check: (path) => resolve(path),
+  check: (path) => resolve(expandHome(path)),
   grant: () => {},
 };

@@ -1,4 +1,5 @@
 import type { ParsedRequestOf } from '../../shared/contract.js';
+import type { ImportedGenerator } from '../../shared/handoff.js';
 import type { CheckpointEvaluation, RunQualityFile } from '../../shared/quality.js';
 import type { SampleGrid } from '../../shared/training.js';
 import { readRunQuality } from '../engine/quality/runQualityFile.js';
@@ -17,6 +18,16 @@ export function sampleCheckpoint(studio: Studio, { runId, checkpointId, seed }: 
 
 export function runQuality(studio: Studio, { runId }: ParsedRequestOf<'getRunQuality'>): Promise<RunQualityFile | null> {
   return readRunQuality(studio.project.runDir(runId));
+}
+
+/** A generator .onnx (the PyTorch job's, or an ONNX export) made a run of the open project, in the tensor worker. */
+export async function importGenerator(studio: Studio, { path }: ParsedRequestOf<'importGenerator'>): Promise<ImportedGenerator> {
+  const projectDir = studio.project.require();
+  const onnxFile = studio.access.check(path, 'Import generator');
+  studio.ensureIdle('import a generator');
+  const imported = await studio.tensors.importGenerator({ projectDir, onnxFile });
+  studio.project.changed();
+  return imported;
 }
 
 /** Measures a checkpoint on demand and stores the measures with it. */

@@ -12,6 +12,7 @@ import { RecentProjects } from './recentProjects.js';
 import { SettingsFile } from './settings.js';
 import { TensorJobs } from './tensorJobs.js';
 import { TrainingSession } from './trainingSession.js';
+import { Uploads } from './uploads.js';
 
 export interface StudioOptions {
   mode: AppInfo['mode'];
@@ -20,6 +21,8 @@ export interface StudioOptions {
   configDir: string;
   /** Where "Try it" puts its demo projects. */
   projectsDir: string;
+  /** Where web-mode uploads wait to be imported; default <configDir>/uploads. */
+  uploadsDir?: string;
   access: PathAccess;
   /** A native folder dialog; absent in web mode. Resolves null when the user cancels. */
   chooseFolder?: (purpose: FolderPurpose) => Promise<string | null>;
@@ -39,6 +42,7 @@ export interface Studio {
   readonly tensors: TensorJobs;
   readonly exports: ExportJobs;
   readonly measures: MeasureJobs;
+  readonly uploads: Uploads;
   readonly access: PathAccess;
   chooseFolder(purpose: FolderPurpose): Promise<string | null>;
   /** Throws when an import or a training run would be disturbed by `what`. */
@@ -64,6 +68,8 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   const tensors = new TensorJobs();
   const exports = new ExportJobs({ events, tensors, onExported: () => project.changed() });
   const measures = new MeasureJobs({ events, tensors, onMeasured: () => project.changed() });
+  const uploads = new Uploads(options.uploadsDir ?? join(options.configDir, 'uploads'));
+  await uploads.sweep();
   const { access } = options;
 
   // Projects the user opened in earlier sessions stay theirs, and so does the app's own projects
@@ -82,6 +88,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     tensors,
     exports,
     measures,
+    uploads,
     access,
     async chooseFolder(purpose) {
       if (!options.chooseFolder) throw new Error('Folder dialogs exist in the desktop app only; type the folder path instead.');

@@ -36,6 +36,10 @@ export class TensorJobs {
     return this.run('measure', { kind: 'measure', ...job }, onProgress).promise;
   }
 
+  importGenerator(job: JobOf<'importGenerator'>): Promise<TensorJobResults['importGenerator']> {
+    return this.run('importGenerator', { kind: 'importGenerator', ...job }).promise;
+  }
+
   async close(): Promise<void> {
     const worker = this.worker;
     this.worker = null;

@@ -57,6 +57,8 @@ export class TrainingSession {
 
   pause(): TrainingState {
     this.require().pause();
+    // Said at once: the run pauses only between steps, after a checkpoint being written or measured.
+    if (this.current.status === 'running') this.current.status = 'pausing';
     return this.current;
   }
 

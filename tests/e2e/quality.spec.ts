@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/pageGuard.js';
 import { screenshot } from './support/journey.js';
 import { repoRoot } from './support/paths.js';
 import { startStudioServer } from './support/studioServer.js';
@@ -56,6 +56,7 @@ test('web mode: a run shows its quality measures and its best checkpoint', async
     await expect(page.getByTestId('run-quality-chart-frechet')).toBeVisible();
     await screenshot(page, 'web-8-runs-quality');
   } finally {
+    await page.close();
     await server.stop();
     await rm(root, { recursive: true, force: true });
   }

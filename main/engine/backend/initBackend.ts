@@ -125,4 +125,7 @@ async function loadNative(variant: NativeVariant): Promise<Loaded> {
 async function setBackendOrThrow(name: string): Promise<void> {
   if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') failed`);
   await tf.ready();
+  // The pure-JS backend greets its first tensor in Node with "install our node backend": the studio
+  // already picks tfjs-node where it loads and says why not otherwise, so the banner only misleads.
+  if (name === 'cpu') Object.assign(tf.backend(), { firstUse: false });
 }

@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { EXPORT_FORMAT, EXPORT_METADATA_FILE } from '../../../shared/export.js';
+import { PYTORCH_JOB_FILE, PYTORCH_JOB_FORMAT, PYTORCH_JOB_OUTPUT } from '../../../shared/handoff.js';
 import { makeStagingDir, publishDirAtomic } from '../../project/atomicWrite.js';
 
 /**
@@ -28,12 +29,11 @@ export async function checkDestination(outDir: string, force: boolean): Promise<
 }
 
 async function holdsExport(dir: string): Promise<boolean> {
-  try {
-    const raw = JSON.parse(await readFile(resolve(dir, EXPORT_METADATA_FILE), 'utf8')) as { format?: unknown };
-    return raw.format === EXPORT_FORMAT;
-  } catch {
-    return false;
-  }
+  const formatOf = async (file: string) => ((JSON.parse(await readFile(resolve(dir, file), 'utf8')) as { format?: unknown }).format);
+  if (await formatOf(EXPORT_METADATA_FILE).then((f) => f === EXPORT_FORMAT, () => false)) return true;
+  // A PyTorch job is replaceable only until it has trained: its output/ is the user's work.
+  const job = await formatOf(PYTORCH_JOB_FILE).then((f) => f === PYTORCH_JOB_FORMAT, () => false);
+  return job && !(await readdir(dir)).includes(PYTORCH_JOB_OUTPUT);
 }
 
 /**

@@ -6,6 +6,7 @@ import { parseVersioned } from '../../../shared/validation.js';
 import { readLayersModel } from '../checkpoint/generatorFiles.js';
 import { toPixels } from '../samples/generate.js';
 import { decodeOnnxModel } from './onnx/onnxProto.js';
+import { parseWebModel, WEB_MODEL_FILE } from './web.js';
 
 /** An exported generator opened for drawing, without its project. */
 export interface ExportedGenerator {
@@ -20,7 +21,7 @@ export interface ExportedGenerator {
 
 /**
  * Opens an export made by GAN Studio: a TF.js folder or its model.json, an ONNX folder or its
- * .onnx file, or a web page folder (its model/). The metadata.json beside the model says the
+ * .onnx file, or a web page folder (its model.js). The metadata.json beside the model says the
  * noise size and classes; an .onnx file on its own carries the same metadata inside.
  * ONNX models run on onnxruntime-node, loaded only when needed because it is an optional install.
  */
@@ -36,8 +37,8 @@ async function findModelFile(path: string): Promise<string> {
   const info = await stat(path).catch(() => null);
   if (!info) throw new Error(`No exported model at ${path}`);
   if (info.isFile()) {
-    if (path.endsWith('.onnx') || basename(path) === 'model.json') return path;
-    throw new Error(`${path} is neither an .onnx file nor a TF.js model.json`);
+    if (path.endsWith('.onnx') || basename(path) === 'model.json' || basename(path) === WEB_MODEL_FILE) return path;
+    throw new Error(`${path} is neither an .onnx file nor a TF.js model.json (or a web page's ${WEB_MODEL_FILE})`);
   }
   const metadata = await readFile(join(path, EXPORT_METADATA_FILE), 'utf8').then(
     (text) => (JSON.parse(text) as { model?: unknown }).model,
@@ -67,7 +68,10 @@ async function readMetadata(modelFile: string, onnxBytes: Uint8Array | undefined
 }
 
 async function openTfjs(modelFile: string, metadata: ExportMetadata): Promise<ExportedGenerator> {
-  const model = await readLayersModel(dirname(modelFile));
+  const model =
+    basename(modelFile) === WEB_MODEL_FILE
+      ? await tf.loadLayersModel(tf.io.fromMemory(parseWebModel(await readFile(modelFile, 'utf8'), modelFile) as tf.io.ModelArtifacts))
+      : await readLayersModel(dirname(modelFile));
   return {
     kind: 'tfjs',
     modelFile,

@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LayerRow, ModelDescription } from '../../../shared/contract.js';
 import type { ExportProgress, ExportResult } from '../../../shared/export.js';
+import type { ImportedGenerator } from '../../../shared/handoff.js';
 import type { CheckpointEvaluation } from '../../../shared/quality.js';
 import type { TensorJobOf } from '../../../shared/tensorJobs.js';
 import type { BackendName, SampleGrid } from '../../../shared/training.js';
 import { initBackend } from '../backend/initBackend.js';
 import { exportCheckpoint } from '../export/index.js';
+import { importGenerator } from '../import/importGenerator.js';
 import { evaluateCheckpoint } from '../quality/evaluateCheckpoint.js';
 import { buildModels, resolveParams } from '../models/buildModels.js';
 import { sampleCheckpointGrid } from '../samples/sampleGrid.js';
@@ -78,6 +80,12 @@ export async function measureCheckpoint(
     { runId: job.runId, checkpointId: job.checkpointId },
     { save: true, onProgress: (done, total) => onProgress({ stage: 'Training the feature network', done, total }) },
   );
+}
+
+/** A generator .onnx made a run of the project (engine/import). */
+export async function importOnnxGenerator(job: TensorJobOf<'importGenerator'>): Promise<ImportedGenerator> {
+  await useFastest();
+  return importGenerator(job.onnxFile, job.projectDir);
 }
 
 function layerRow(layer: tf.layers.Layer): LayerRow {

@@ -7,7 +7,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { ExportProgress } from '../../../shared/export.js';
 import type { TensorJob, TensorWorkerReply, TensorWorkerRequest } from '../../../shared/tensorJobs.js';
-import { describeModel, exportGenerator, measureCheckpoint, sampleCheckpoint } from './tensorTasks.js';
+import { describeModel, exportGenerator, importOnnxGenerator, measureCheckpoint, sampleCheckpoint } from './tensorTasks.js';
 
 if (!parentPort) throw new Error('tensorWorker must run in a worker thread');
 const port = parentPort;
@@ -38,6 +38,8 @@ async function run(id: number, job: TensorJob): Promise<TensorWorkerReply> {
       return { type: 'done', id, kind: job.kind, value: await sampleCheckpoint(job) };
     case 'measure':
       return { type: 'done', id, kind: job.kind, value: await measureCheckpoint(job, onProgress) };
+    case 'importGenerator':
+      return { type: 'done', id, kind: job.kind, value: await importOnnxGenerator(job) };
     case 'export': {
       const controller = new AbortController();
       cancels.set(id, controller);

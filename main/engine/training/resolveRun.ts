@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { CheckpointFile } from '../../../shared/checkpoint.js';
 import { parseOrThrow } from '../../../shared/validation.js';
 import type { PresetParams } from '../../../shared/presets.js';
@@ -35,6 +36,11 @@ export async function planRun(request: TrainingRequest): Promise<PlannedRun> {
   const run = projectLayout(request.projectDir).run(runId);
   const file = await readCheckpointFile(dir);
   const previous = await readRunInfo(run.dir);
+  if (previous.imported) {
+    throw new Error(
+      `${runId} is a generator imported from ${basename(previous.imported.file)}: it has no discriminator or optimizer state, so it cannot be resumed. Continue it in PyTorch (gan-studio export --format pytorch --run ${runId}), or start a new run.`,
+    );
+  }
   const params = resolveParams(file.preset, file.params);
   const continues = checkpoint.id === found.all.at(-1)!.id;
   const resumed: PlannedRun['options'] = {

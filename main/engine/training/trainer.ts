@@ -1,3 +1,4 @@
+import { epochsDone } from '../../../shared/epochs.js';
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../../data/datasetCache.js';
 import { isLabelled } from '../../../shared/dataset.js';
@@ -72,7 +73,7 @@ export class Trainer {
   }
 
   get epoch(): number {
-    return Math.floor(this.step / this.stepsPerEpoch);
+    return epochsDone(this.step, this.stepsPerEpoch);
   }
 
   get batchSize(): number {

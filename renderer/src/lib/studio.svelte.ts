@@ -2,7 +2,7 @@ import type { AppInfo, ExportJobEvent, ImportJobEvent, MeasureJobEvent, RecentPr
 import type { ProjectSummary } from '../../../shared/project.js';
 import type { Result } from '../../../shared/result.js';
 import type { TrainingEvent } from '../../../shared/training.js';
-import { applyTrainingEvent, idleTraining, type TrainingState } from '../../../shared/trainingState.js';
+import { activeStatuses, applyTrainingEvent, idleTraining, type TrainingState, type TrainingStatus } from '../../../shared/trainingState.js';
 import type { ConnectionStatus } from '../transport/socketStudio.js';
 
 export const screens = ['dataset', 'model', 'train', 'runs', 'export'] as const;
@@ -41,6 +41,11 @@ class StudioState {
   droppedFolder = $state<string | null>(null);
   /** The checkpoint the Runs screen sent to the Export screen. */
   exportTarget = $state<{ runId: string; checkpointId: string } | null>(null);
+  /**
+   * What the user typed in the Model screen's fields, per project and preset (see paramDrafts.ts),
+   * kept while they visit other screens, invalid text included, so nothing typed vanishes.
+   */
+  paramDrafts = $state<Record<string, Record<string, string>>>({});
   /** The training options of the Train screen, here so shortcuts and menus start the same run. */
   trainOptions = $state({ epochs: 20, seed: 42, checkpointEverySteps: 0, previewSeconds: 2 });
 
@@ -48,7 +53,11 @@ class StudioState {
 
   async connect(api: StudioApi): Promise<void> {
     this.api = api;
-    api.onProjectChanged((summary) => (this.project = summary));
+    api.onProjectChanged((summary) => {
+      // A message about one project is stale once another (or none) is open.
+      if (summary?.path !== this.project?.path) this.notice = null;
+      this.project = summary;
+    });
     api.onImportProgress((event) => (this.importJob = event));
     api.onExportProgress((event) => (this.exportJob = event));
     api.onMeasureProgress((event) => (this.measureJob = event));
@@ -90,8 +99,18 @@ class StudioState {
   }
 
   get trainingActive(): boolean {
-    const s = this.training.status;
-    return s === 'starting' || s === 'running' || s === 'paused' || s === 'stopping';
+    return activeStatuses.includes(this.training.status);
+  }
+
+  /**
+   * Shows a status the services will confirm with an event later: 'starting' the moment Start is
+   * pressed (a run takes seconds to load), 'pausing' until the step in progress ends.
+   */
+  setStatus(status: TrainingStatus, fresh?: { resumedFrom?: string }): void {
+    if (status === 'starting') {
+      this.plainTraining = { ...idleTraining(), status, projectPath: this.project?.path ?? null, resumedFrom: fresh?.resumedFrom ?? null };
+    } else this.plainTraining.status = status;
+    this.training = { ...this.plainTraining };
   }
 
   setTraining(state: TrainingState): void {

@@ -4,7 +4,8 @@ import sharp from 'sharp';
 
 /**
  * A folder as a user would bring it: two class subfolders of small pictures in mixed formats,
- * and a file that claims to be a PNG but is not (it must show up in the skipped list).
+ * one PNG with a transparent background, and a file that claims to be a PNG but is not (it must
+ * show up in the skipped list).
  */
 export async function buildImageFolder(root: string, perClass = 48): Promise<{ folder: string; images: number; corrupt: string }> {
   const folder = join(root, 'my pictures');
@@ -32,7 +33,11 @@ export async function buildImageFolder(root: string, perClass = 48): Promise<{ f
       else await image.jpeg({ quality: 95 }).toFile(`${name}.jpg`);
     }
   }
+  // A disc drawn on a clear background, as drawing programs save it: it must not import as black.
+  const clear = Buffer.alloc(size * size * 4);
+  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) if ((x - 12) ** 2 + (y - 12) ** 2 < 36) clear.set([230, 80, 40, 255], (y * size + x) * 4);
+  await sharp(clear, { raw: { width: size, height: size, channels: 4 } }).png().toFile(join(folder, 'discs', 'clear-background.png'));
   const corrupt = 'discs/broken.png';
   await writeFile(join(folder, corrupt), 'this is not a picture');
-  return { folder, images: perClass * classes.length, corrupt };
+  return { folder, images: perClass * classes.length + 1, corrupt };
 }

@@ -49,6 +49,7 @@ export async function studioJourney(page: Page, options: JourneyOptions): Promis
   await options.givePath(page, 'import', options.imageFolder);
   await expect(page.getByTestId('dataset-count')).toHaveText(String(options.images));
   await expect(page.getByTestId('skipped-list')).toContainText(options.corruptFile);
+  await expect(page.getByTestId('transparency-note')).toContainText('1 image had transparent parts, laid on white');
   await expect(page.getByTestId('dataset-thumbnails')).toBeVisible();
   await expect(page.getByTestId('dataset-summary')).toContainText('discs');
   await screenshot(page, `${label}-2-dataset`);
@@ -89,9 +90,11 @@ export async function studioJourney(page: Page, options: JourneyOptions): Promis
   // A checkpoint beyond the step-0 one appears.
   await expect(page.getByTestId('checkpoint-list')).toContainText('step 25', { timeout: 90_000 });
 
-  // Pause holds the step; resume moves it on.
+  // Pause says so at once (the step in progress ends first), then holds the step; resume moves it on.
   await page.getByTestId('pause-training').click();
+  await expect(page.getByTestId('training-status')).toHaveText(/^(Pausing…|Paused)$/, { timeout: 1000 });
   await expect(page.getByTestId('training-status')).toHaveText('Paused');
+  await expect(page.getByTestId('training-progress')).not.toContainText('left');
   const pausedAt = await currentStep(page);
   await page.waitForTimeout(1500);
   expect(await currentStep(page)).toBe(pausedAt);
@@ -99,31 +102,53 @@ export async function studioJourney(page: Page, options: JourneyOptions): Promis
   await expect(page.getByTestId('training-status')).toHaveText('Training');
   await expect.poll(() => currentStep(page), { timeout: 30_000 }).toBeGreaterThan(pausedAt);
 
-  // Stop keeps a checkpoint.
+  // Stop keeps a checkpoint; the progress says where it stopped, in the checkpoint's own epoch, and no time left.
   await page.getByTestId('stop-training').click();
   await expect(page.getByTestId('training-status')).toHaveText('Finished', { timeout: 60_000 });
   await expect(page.getByTestId('training-message')).toContainText('checkpoint');
+  await expect(page.getByTestId('training-progress')).not.toContainText('left');
+  const progress = (await page.getByTestId('training-progress').textContent()) ?? '';
+  const lastCheckpoint = (await page.getByTestId('checkpoint-list').locator('li').last().textContent()) ?? '';
+  expect(/step ([\d,]+)/.exec(lastCheckpoint)?.[1], 'the last checkpoint is at the step shown').toBe(/step ([\d,]+)/.exec(progress)?.[1]);
+  expect(/epoch ([\d.]+)/.exec(lastCheckpoint)?.[1], 'and names the same epoch').toBe(/epoch ([\d.]+)/.exec(progress)?.[1]);
+  await screenshot(page, `${label}-4b-stopped`);
 
   // Runs: the run, its checkpoints, its saved samples and fresh ones.
   await page.getByTestId('nav-runs').click();
   await expect(page.getByTestId('runs-table')).toContainText('run-001');
-  // Retention keeps step 0 and the stop checkpoint (every 5th epoch and the best too, none here yet).
-  await expect(page.getByTestId('checkpoint-timeline')).toContainText(/step 0(?!\d).*step [1-9]/);
+  // Retention keeps step 0, every 5th interval and the latest: step 25 may have been pruned by now.
+  await expect(page.getByTestId('checkpoint-timeline')).toContainText('step 0');
+  await expect.poll(() => page.getByTestId('checkpoint-timeline').locator('li').count()).toBeGreaterThan(1);
   await expect(page.getByTestId('checkpoint-samples')).toBeVisible();
   const saved = await canvasPixels(page, 'checkpoint-samples');
   await page.getByTestId('sample-checkpoint').click();
   await expect.poll(() => canvasPixels(page, 'checkpoint-samples'), { timeout: 60_000 }).not.toBe(saved);
   await screenshot(page, `${label}-5-runs`);
 
-  // Resume the run from its last checkpoint: it carries on with its earlier metrics on the chart.
+  // Resume the run from its last checkpoint: the Train screen shows it at once, then it carries on with its earlier metrics on the chart.
   await page.getByTestId('resume-from-checkpoint').click();
+  await expect(page.getByTestId('nav-train')).toHaveAttribute('aria-current', 'page', { timeout: 1000 });
+  await expect(page.getByTestId('training-status')).toHaveText(/^(Starting…|Training)$/, { timeout: 1000 });
   await expect(page.getByTestId('training-status')).toHaveText('Training', { timeout: 90_000 });
+  await expect(page.getByTestId('resumed-from')).toContainText('resumed from step-');
   await expect.poll(async () => Number(await page.getByTestId('loss-chart').getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThan(points);
   await page.getByTestId('stop-training').click();
   await expect(page.getByTestId('training-status')).toHaveText('Finished', { timeout: 60_000 });
 
-  // Export the generator as a TF.js model into the project.
+  // Export: the images format draws 64 unless told otherwise, and the field says so; its sheet is shown after.
   await page.getByTestId('nav-export').click();
+  await page.getByTestId('export-format-images').check();
+  await expect(page.getByTestId('export-count')).toHaveValue('64');
+  await page.getByTestId('export-format-gif').check();
+  await expect(page.getByTestId('export-count')).toHaveValue('8');
+  await page.getByTestId('export-format-images').check();
+  await page.getByTestId('export-count').fill('12');
+  await page.getByTestId('export-default').click();
+  await expect(page.getByTestId('export-result')).toContainText('12', { timeout: 120_000 });
+  await expect(page.getByTestId('export-preview')).toBeVisible();
+  await expect.poll(() => page.getByTestId('export-preview').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+
+  // Export the generator as a TF.js model into the project.
   await page.getByTestId('export-format-tfjs').check();
   await page.getByTestId('export-default').click();
   await expect(page.getByTestId('export-result')).toContainText('model.json', { timeout: 120_000 });

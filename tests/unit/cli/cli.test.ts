@@ -5,7 +5,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { testBackendEnv } from '../support/testBackend.js';
+import { testBackendEnv, testBackendName } from '../support/testBackend.js';
 
 const cli = join(import.meta.dirname, '..', '..', '..', 'main', 'cli.ts');
 
@@ -25,7 +25,8 @@ test('gan-studio: train on a built-in set, resume, sample', async () => {
     const first = gan(['train', '--builtin', 'shapes', '--preset', 'cgan', '--epochs', '1', '--project', project, '--size', '16', '--count', '256', '--param', 'hiddenUnits=[32,64]']);
     assert.equal(first.code, 0, first.out);
     assert.match(first.out, /Imported 256 images, 16x16x3, 4 classes/);
-    assert.match(first.out, /Backend: CPU \(WebAssembly/);
+    // The backend the suite trains on (native TensorFlow where provisioned, else WebAssembly) is named.
+    assert.match(first.out, testBackendName === 'wasm' ? /Backend: CPU \(WebAssembly/ : /Backend: (CPU \((native TensorFlow|WebAssembly)|GPU \(CUDA)/);
     assert.match(first.out, /Training \[#+\] 4\/4 100%/, 'a progress bar with the step count');
     assert.match(first.out, /Finished run-001: 4 steps .* img\/s, D loss \d/, 'a one-line summary');
 
@@ -33,6 +34,16 @@ test('gan-studio: train on a built-in set, resume, sample', async () => {
     assert.equal(resumed.code, 0, resumed.out);
     assert.match(resumed.out, /Resuming run-001 from step-00000004/);
     assert.match(resumed.out, /Finished run-001: 4 steps \(to step 8\)/);
+
+    // Resuming a run that has trained all its epochs says so and how to go on, instead of training 0 steps.
+    const done = gan(['train', '--project', project, '--resume']);
+    assert.equal(done.code, 1, done.out);
+    assert.match(done.out, /already reached the 2 epochs asked for, so there is nothing to resume\. To train it further, give the new total: --epochs 12/);
+
+    // A mistyped project folder is not found, not "not trained yet".
+    const missing = gan(['sample', '--project', join(dir, 'no such project'), '--out', join(dir, 'x.png')]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.out, /No project folder at .*no such project: it does not exist/);
 
     const out = join(project, 'grid.png');
     const sample = gan(['sample', '--project', project, '--count', '8', '--out', out]);

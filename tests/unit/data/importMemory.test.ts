@@ -66,7 +66,7 @@ test('decodes in flight hold at most the memory budget: file bytes and decoded p
     }
     const limit = 2 * 1024 * 1024;
     const budget = new ByteBudget(limit);
-    const results = await Promise.all(paths.map((p) => decodeImage(p, { size: 16, channels: 'rgb', fit: 'crop' }, { budget })));
+    const results = await Promise.all(paths.map((p) => decodeImage(p, { size: 16, channels: 'rgb', fit: 'crop', background: '#ffffff' }, { budget })));
     assert.ok(results.every((r) => r.ok));
     assert.ok(budget.peak <= limit, `peak ${budget.peak} bytes, limit ${limit}`);
     assert.ok(budget.peak >= 400 * 300 * 4, 'each decode takes its decoded size from the budget');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { importFolder } from '../../../main/data/importFolder.js';
 import { openDataset } from '../../../main/data/datasetCache.js';
-import type { ImportOptions } from '../../../shared/dataset.js';
+import type { DatasetManifest, ImportOptionsInput as ImportInput } from '../../../shared/dataset.js';
 
 let work: string;
 
@@ -18,15 +18,15 @@ after(async () => {
 });
 
 /** Imports one image (as PNG unless given encoded bytes) and returns the pixels the dataset holds for it. */
-async function importOne(name: string, image: Buffer, options: ImportOptions): Promise<{ pixels: Uint8Array; channels: number }> {
+async function importOne(name: string, image: Buffer, options: ImportInput): Promise<{ pixels: Uint8Array; channels: number; manifest: DatasetManifest }> {
   const folder = join(work, `${name}-in`);
-  const project = join(work, `${name}-${options.fit}-${options.channels}-${options.size}`);
+  const project = join(work, `${name}-${options.fit}-${options.channels}-${options.size}${options.background ?? ''}`);
   await mkdir(folder, { recursive: true });
   await writeFile(join(folder, 'image.png'), image);
   const manifest = await importFolder(folder, project, options);
   assert.equal(manifest.count, 1);
   const dataset = await openDataset(project);
-  return { pixels: dataset.images, channels: manifest.channels };
+  return { pixels: dataset.images, channels: manifest.channels, manifest };
 }
 
 const raw = (width: number, height: number, channels: 1 | 3 | 4, paint: (x: number, y: number) => number[]) => {
@@ -108,11 +108,18 @@ test('gray gives one channel, rgb three; a gray source in rgb has equal channels
   for (let p = 0; p < 64; p++) assert.deepEqual([...widened.pixels.subarray(p * 3, p * 3 + 3)], [90, 90, 90]);
 });
 
-test('transparent pixels become black and a 16-bit PNG comes out as 8-bit', async () => {
-  const transparent = await raw(8, 8, 4, (x) => (x < 4 ? [255, 255, 255, 0] : [0, 255, 0, 255])).png().toBuffer();
-  const { pixels } = await importOne('alpha', transparent, { size: 8, channels: 'rgb', fit: 'stretch' });
-  assert.deepEqual(at(pixels, 8, 0, 0), [0, 0, 0]);
+test('transparent pixels are laid on white, or the colour chosen, and a 16-bit PNG comes out as 8-bit', async () => {
+  // Transparent black, as most drawing programs store a clear background: it must not import as solid black.
+  const transparent = await raw(8, 8, 4, (x) => (x < 4 ? [0, 0, 0, 0] : [0, 255, 0, 255])).png().toBuffer();
+  const { pixels, manifest } = await importOne('alpha', transparent, { size: 8, channels: 'rgb', fit: 'stretch' });
+  assert.deepEqual(at(pixels, 8, 0, 0), [255, 255, 255]);
   assert.deepEqual(at(pixels, 8, 7, 0), [0, 255, 0]);
+  assert.equal(manifest.background, '#ffffff');
+  assert.equal(manifest.transparentCount, 1, 'the import says how many images had transparent parts');
+  const onBlue = await importOne('alpha-blue', transparent, { size: 8, channels: 'rgb', fit: 'stretch', background: '#0000ff' });
+  assert.deepEqual(at(onBlue.pixels, 8, 0, 0), [0, 0, 255]);
+  const opaque = await importOne('opaque', await bands(), { size: 8, channels: 'rgb', fit: 'stretch' });
+  assert.equal(opaque.manifest.transparentCount, 0);
 
   const deep = await sharp(Buffer.alloc(8 * 8 * 3 * 2, 0x80), { raw: { width: 8, height: 8, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer();
   const sixteen = await sharp(deep).toColourspace('rgb16').png().toBuffer();

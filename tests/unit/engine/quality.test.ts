@@ -253,7 +253,7 @@ test('conditional accuracy: high when class k draws class k, near chance when th
   }
 });
 
-test('gan-studio evaluate prints every measure beside real images; --json is one object keyed by measure name', async (t) => {
+test('gan-studio evaluate prints every measure beside real images; --json holds them by name with the checkpoint, step and real scores', async (t) => {
   const lines: string[] = [];
   t.mock.method(console, 'log', (...args: unknown[]) => lines.push(args.join(' ')));
   assert.equal(await evaluateCommand(['--project', digits, '--checkpoint', String(STEPS)]), 0);
@@ -272,9 +272,15 @@ test('gan-studio evaluate prints every measure beside real images; --json is one
     timeout: 120_000,
   });
   assert.equal(result.status, 0, result.stderr);
-  const json = JSON.parse(result.stdout) as Record<string, number>;
-  assert.deepEqual(Object.keys(json), measureIds.filter((m) => UNCONDITIONAL_MEASURES.includes(m)));
+  const json = JSON.parse(result.stdout) as Record<string, number> & { real: Record<string, number>; checkpoint: string; run: string; step: number };
+  const present = measureIds.filter((m) => UNCONDITIONAL_MEASURES.includes(m));
+  assert.deepEqual(Object.keys(json).slice(0, present.length), present);
   for (const m of UNCONDITIONAL_MEASURES) assert.ok(Math.abs(json[m] - checkpoints().at(-1)!.quality![m]!) < 1e-9, `${m} matches the stored value`);
+  assert.equal(json.run, 'run-001');
+  assert.equal(json.checkpoint, checkpoints().at(-1)!.id);
+  assert.equal(json.step, checkpoints().at(-1)!.step);
+  assert.deepEqual(Object.keys(json.real), present, 'the real images score every measure the checkpoint has');
+  assert.ok(json.real.frechetDistance < json.frechetDistance, 'real images score a lower Fréchet distance than a 600-step generator');
 });
 
 test('an unlabelled dataset gets an autoencoder feature space and no class measures', async () => {

@@ -41,6 +41,8 @@ test('a new folder with spaces and non-ASCII characters, inside folders that do 
   await onlyEntries(parent, ['my export (1)']);
   const web = await exportCheckpoint(trained.checkpointDir, 'web', join(parent, 'page ä'));
   assert.ok(web.files.includes('index.html'));
+  // The page's model.js is the only copy of the weights: no second TF.js model beside it.
+  await onlyEntries(join(parent, 'page ä'), ['app.js', 'index.html', 'metadata.json', 'model.js', 'tf.min.js']);
 });
 
 test('an existing empty folder is used', async () => {

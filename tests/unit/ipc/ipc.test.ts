@@ -30,6 +30,7 @@ const malformed: Record<Channel, { payload: unknown; names: string }> = {
   tryBuiltin: { payload: { dataset: 'imagenet' }, names: 'dataset' },
   importFolder: { payload: { folder: '/tmp', options: { size: 3 } }, names: 'options.size' },
   importBuiltin: { payload: { dataset: 'shapes', size: 'big' }, names: 'size' },
+  importUpload: { payload: { upload: '../../etc', options: {} }, names: 'upload' },
   cancelImport: { payload: { now: true }, names: 'now' },
   getImportState: { payload: 7, names: 'request' },
   getDatasetPreview: { payload: { perRow: 1000 }, names: 'perRow' },
@@ -50,6 +51,8 @@ const malformed: Record<Channel, { payload: unknown; names: string }> = {
   exportCheckpoint: { payload: { runId: 'run-001', checkpointId: 'step-1', format: 'pdf' }, names: 'format' },
   cancelExport: { payload: { all: true }, names: 'all' },
   getExportState: { payload: false, names: 'request' },
+  getExportPreview: { payload: { outDir: '' }, names: 'outDir' },
+  importGenerator: { payload: { path: '' }, names: 'path' },
 };
 
 /** A stand-in for the training process: reports started, then waits for stop. */

@@ -59,6 +59,7 @@ test('train, then read the run back: metrics, checkpoint samples, fresh samples,
     }),
   );
   const started = await call<{ status: string; runId: string }>('startTraining', {
+    // keepEvery 0: this test lists every checkpoint the run wrote (retention would prune 3 and 4).
     options: { preset: 'cgan', params: smallParams('cgan'), epochs: 100, maxSteps: 6, checkpointEverySteps: 3, keepEvery: 0, metricsIntervalMs: 50, sampleIntervalMs: 100 },
   });
   assert.equal(started.status, 'running');
@@ -69,7 +70,7 @@ test('train, then read the run back: metrics, checkpoint samples, fresh samples,
   const runs = await call<{ run: { id: string }; checkpoints: { id: string; step: number }[] }[]>('listRuns', {});
   assert.equal(runs.length, 1);
   const { run, checkpoints } = runs[0];
-  // Step 0, every 3 steps, each epoch end (4 steps of 16 images) and the last step (keepEvery 0 keeps them all).
+  // Step 0, every 3 steps, each epoch end (4 steps of 16 images) and the last step.
   assert.deepEqual(checkpoints.map((c) => c.step), [0, 3, 4, 6]);
   const metrics = await call<{ step: number }[]>('getRunMetrics', { runId: run.id });
   assert.ok(metrics.length > 0 && metrics.at(-1)!.step === 6);

@@ -66,9 +66,6 @@ export const slice = (backend: BackendWasm, x: tf.TensorInfo, begin: number[], s
 export const reverse = (backend: BackendWasm, x: tf.TensorInfo, dims: number[]): tf.TensorInfo =>
   runStock(tf.Reverse, backend, { x }, { dims });
 
-export const depthToSpace = (backend: BackendWasm, x: tf.TensorInfo, blockSize: number): tf.TensorInfo =>
-  runStock(tf.DepthToSpace, backend, { x }, { blockSize, dataFormat: 'NHWC' });
-
 /** Stride-1..n NHWC convolution with explicit paddings [[0,0],[top,bottom],[left,right],[0,0]]. */
 export function conv2d(
   backend: BackendWasm,
