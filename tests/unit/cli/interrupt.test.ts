@@ -8,6 +8,7 @@ import type { RunInfo } from '../../../shared/training.js';
 import { findCheckpoint } from '../../../main/project/findCheckpoint.js';
 import { checkpointId, projectLayout } from '../../../main/project/layout.js';
 import { lockFilePath } from '../../../main/project/lock.js';
+import { processState, type ProcessRef } from '../../../main/project/processes.js';
 import { listRuns } from '../../../main/project/runs.js';
 import { jsonEvent, startCli } from '../support/cliProcess.js';
 import { connectSocket } from '../support/socketClient.js';
@@ -25,6 +26,14 @@ async function lockReleased(dir: string, ms = 60_000): Promise<void> {
   const until = Date.now() + ms;
   while (await stat(lockFilePath(dir)).then(() => true, () => false)) {
     if (Date.now() > until) throw new Error('the training process still holds the project');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function processGone(ref: ProcessRef, ms = 60_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (processState(ref) !== 'gone') {
+    if (Date.now() > until) throw new Error(`process ${ref.pid} is still running`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -66,6 +75,9 @@ test('a second Ctrl-C quits at once and keeps the last complete checkpoint; the 
     const { code, output } = await train.exited;
     assert.ok(code === 130 || code === 0, `exit code ${code}: ${output}`);
     await lockReleased(project.dir);
+    // The lock goes as the training process exits; the run is judged once the process is gone.
+    const writer = (await runInfo(project.dir)).writer;
+    if (writer) await processGone(writer);
     const [run] = await listRuns(project.dir);
     assert.ok(run.run.status === 'stopped' || run.run.status === 'interrupted', `status ${run.run.status}`);
     const latest = await findCheckpoint(project.dir);
