@@ -57,6 +57,12 @@ export interface StepMetrics {
   dReal: number;
   /** Mean D(G(z)) on the fake batch, measured before the D update. */
   dFake: number;
+  /** Global L2 norm of D's and G's gradients in the step (absent in logs written before they were recorded). */
+  gradNormD?: number;
+  gradNormG?: number;
+  /** Learning rates the step used. */
+  learningRateD?: number;
+  learningRateG?: number;
   imagesPerSec: number;
   /** Seconds left for the planned steps, from the recent rate. */
   etaSeconds: number;
