@@ -6,7 +6,9 @@ export const CHECKPOINT_FORMAT_VERSION = 1;
 
 /**
  * runs/<id>/checkpoints/<checkpoint id>/checkpoint.json. Beside it: generator/ (TF.js Layers
- * model.json + weights.bin), discriminator.{json,bin}, optimizer-g.{json,bin},
+ * model.json + weights.bin: the generator to sample and export, G's moving average when the run
+ * keeps one), generator-trained.{json,bin} (G's own weights, only with a moving average),
+ * discriminator.{json,bin}, optimizer-g.{json,bin},
  * optimizer-d.{json,bin}, fixed-noise.{json,bin}, samples.png and metrics.jsonl (the run's
  * metrics up to this step).
  */
@@ -26,7 +28,9 @@ export const checkpointFileSchema = z.object({
   dataset: z.object({ name: z.string(), count: z.number().int() }),
   createdAt: z.string(),
   backend: z.string().optional(),
-  losses: z.object({ dLoss: z.number(), gLoss: z.number(), dReal: z.number(), dFake: z.number() }).optional(),
+  losses: z
+    .object({ dLoss: z.number(), gLoss: z.number(), dReal: z.number(), dFake: z.number(), gradNormD: z.number().optional(), gradNormG: z.number().optional() })
+    .optional(),
   /** Quality measures, keyed by measure name, when computed. */
   quality: z.record(z.string(), z.number()).optional(),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_NETWORK_WEIGHTS, mlpHiddenWeights } from './modelSize.js';
+import { recipeParams } from './recipes.js';
 
 /** The architecture presets a user can pick. */
 export const presetIds = ['mlp', 'dcgan', 'cgan', 'cdcgan'] as const;
@@ -19,7 +20,8 @@ const commonParams = {
   beta1: beta.default(0.5).describe('Adam beta1 (momentum); 0.5 per Radford et al.'),
   beta2: beta.default(0.999).describe('Adam beta2'),
   dStepsPerG: positiveInt(1, 10).default(1).describe('Discriminator updates per generator update'),
-  labelSmoothing: z.number().min(0).max(0.5).default(0).describe('One-sided label smoothing: real target is 1 - this'),
+  labelSmoothing: z.number().min(0).max(0.5).default(0).describe('One-sided label smoothing: real target is 1 - this (bce and lsgan)'),
+  ...recipeParams,
 };
 
 const mlpParams = {

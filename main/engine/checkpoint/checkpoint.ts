@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { existsSync } from 'node:fs';
 import { copyFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_VERSION, type CheckpointFile } from '../../../shared/checkpoint.js';
@@ -37,9 +38,12 @@ export async function saveCheckpoint(trainer: Trainer, checkpointsDir: string, e
   const { models, config } = trainer;
   let file: CheckpointFile;
   try {
-    await writeLayersModel(models.generator, join(dir, 'generator'));
+    // generator/ is the generator everyone reads (sampling, measures, exports): G's moving average
+    // when the run keeps one. G's own weights, which training continues from, go beside it.
+    await writeLayersModel(trainer.sampler.generator, join(dir, 'generator'));
+    if (trainer.average) await writeTensors(dir, TRAINED_GENERATOR, namedWeights(models.generator));
     faultPoint('checkpoint:generator-written');
-    await writeTensors(dir, 'discriminator', models.discriminator.weights.map((w) => ({ name: w.originalName, tensor: w.read() })));
+    await writeTensors(dir, 'discriminator', namedWeights(models.discriminator));
     await writeTensors(dir, 'optimizer-g', await trainer.optimizerG.getWeights());
     await writeTensors(dir, 'optimizer-d', await trainer.optimizerD.getWeights());
     await writeGridPng(extras.grid, join(dir, SAMPLES_FILE));
@@ -79,19 +83,27 @@ export async function saveCheckpoint(trainer: Trainer, checkpointsDir: string, e
 /** Puts a checkpoint's weights, optimizer state and step into a trainer built with the same config. */
 export async function restoreCheckpoint(trainer: Trainer, dir: string): Promise<CheckpointFile> {
   const file = await readCheckpointFile(dir);
-  const generator = await readLayersWeights(join(dir, 'generator'));
+  const published = await readLayersWeights(join(dir, 'generator'));
+  const trained = trainer.average && existsSync(join(dir, `${TRAINED_GENERATOR}.json`)) ? await readNamedTensors(join(dir, `${TRAINED_GENERATOR}.json`), join(dir, `${TRAINED_GENERATOR}.bin`)) : null;
   const discriminator = await readNamedTensors(join(dir, 'discriminator.json'), join(dir, 'discriminator.bin'));
   try {
-    setWeightsInOrder(trainer.models.generator, generator, 'generator');
+    setWeightsInOrder(trainer.models.generator, trained ?? published, 'generator');
+    // A checkpoint without G's own weights beside generator/ has G there: the average starts from it.
+    if (trainer.average) setWeightsInOrder(trainer.average.generator, published, 'generator average');
     setWeightsInOrder(trainer.models.discriminator, discriminator, 'discriminator');
   } finally {
-    tf.dispose([...generator, ...discriminator].map((w) => w.tensor));
+    tf.dispose([...published, ...(trained ?? []), ...discriminator].map((w) => w.tensor));
   }
   await trainer.optimizerG.setWeights(await readNamedTensors(join(dir, 'optimizer-g.json'), join(dir, 'optimizer-g.bin')));
   await trainer.optimizerD.setWeights(await readNamedTensors(join(dir, 'optimizer-d.json'), join(dir, 'optimizer-d.bin')));
   trainer.step = file.step;
   return file;
 }
+
+/** G's own weights when generator/ holds its moving average. */
+const TRAINED_GENERATOR = 'generator-trained';
+
+const namedWeights = (model: tf.LayersModel): NamedTensor[] => model.weights.map((w) => ({ name: w.originalName, tensor: w.read() }));
 
 async function writeTensors(dir: string, name: string, tensors: NamedTensor[]): Promise<void> {
   const { spec, data } = await encodeNamedTensors(tensors);

@@ -3,6 +3,7 @@ import type { ConvParams } from '../../../shared/presets.js';
 import type { GanModels, ImageShape } from './imageShape.js';
 import { generatorInput } from './classInput.js';
 import type { InitSeeds } from './seeds.js';
+import { SpectralConv2D, SpectralDense } from './spectralNorm.js';
 
 /**
  * How many stride-2 layers take the smallest feature map (4 to 7 pixels) to the image size:
@@ -25,6 +26,8 @@ export function upsamplingPlan(size: number): { start: number; layers: number } 
  * DCGAN after Radford et al.: strided (transposed) convolutions, no pooling, batch norm,
  * ReLU in G with tanh output, LeakyReLU in D, N(0, 0.02) weights. Conditional (cDCGAN):
  * a class embedding joins z in G, and D sees the one-hot class as extra image planes.
+ * D drops its batch norm under spectral normalization (as in Miyato et al.) and under WGAN-GP,
+ * whose penalty is defined per image (Gulrajani et al. leave normalization out of the critic).
  */
 export function buildDcgan(shape: ImageShape, params: ConvParams, conditional: boolean, initSeeds: InitSeeds): GanModels {
   if (shape.height !== shape.width) {
@@ -81,15 +84,23 @@ export function buildDcgan(shape: ImageShape, params: ConvParams, conditional: b
     plane = tf.layers.upSampling2d({ size: [shape.height, shape.width], name: 'd_class_planes' }).apply(plane) as tf.SymbolicTensor;
     d = tf.layers.concatenate({ name: 'd_join' }).apply([x, plane]) as tf.SymbolicTensor;
   }
+  const dBatchNorm = !params.spectralNorm && params.loss !== 'wgan-gp';
   for (let i = 0; i < layers; i++) {
-    d = tf.layers
-      .conv2d({ filters: filtersAt(i), kernelSize: 4, strides: 2, padding: 'same', useBias: i === 0, kernelInitializer: init(), name: `d_conv${i + 1}` })
-      .apply(d) as tf.SymbolicTensor;
-    if (i > 0) d = batchNorm(`d_bn${i}`).apply(d) as tf.SymbolicTensor;
+    const withNorm = dBatchNorm && i > 0;
+    const conv = { units: filtersAt(i), useBias: !withNorm, name: `d_conv${i + 1}` };
+    const layer = params.spectralNorm
+      ? new SpectralConv2D({ ...conv, kernelInitializer: init(), seed: initSeeds.next() }, 4, 2)
+      : tf.layers.conv2d({ filters: conv.units, kernelSize: 4, strides: 2, padding: 'same', useBias: conv.useBias, kernelInitializer: init(), name: conv.name });
+    d = layer.apply(d) as tf.SymbolicTensor;
+    if (withNorm) d = batchNorm(`d_bn${i}`).apply(d) as tf.SymbolicTensor;
     d = tf.layers.leakyReLU({ alpha: params.leak, name: `d_lrelu${i + 1}` }).apply(d) as tf.SymbolicTensor;
   }
   d = tf.layers.flatten({ name: 'd_flat' }).apply(d) as tf.SymbolicTensor;
-  const logit = tf.layers.dense({ units: 1, kernelInitializer: init(), name: 'd_logit' }).apply(d) as tf.SymbolicTensor;
+  const logit = (
+    params.spectralNorm
+      ? new SpectralDense({ name: 'd_logit', units: 1, useBias: true, kernelInitializer: init(), seed: initSeeds.next() })
+      : tf.layers.dense({ units: 1, kernelInitializer: init(), name: 'd_logit' })
+  ).apply(d) as tf.SymbolicTensor;
   const discriminator = tf.model({ inputs: dLabel ? [x, dLabel] : [x], outputs: logit, name: 'discriminator' });
 
   return { generator, discriminator, conditional, noiseSize: params.noiseSize, shape };

@@ -4,6 +4,7 @@ import type { GanModels, ImageShape } from './imageShape.js';
 import { classEmbeddingSize } from './imageShape.js';
 import { embedClass, generatorInput } from './classInput.js';
 import { SeededDropout } from './seededDropout.js';
+import { SpectralDense } from './spectralNorm.js';
 import type { InitSeeds, StepSeeds } from './seeds.js';
 
 /**
@@ -52,12 +53,17 @@ export function buildMlpGan(
     const e = embedClass(dLabel, shape.classes, labelDims, 'd', initSeeds);
     d = tf.layers.concatenate({ name: 'd_join' }).apply([d, e]) as tf.SymbolicTensor;
   }
+  // Spectral normalization (when chosen) on every weight layer of D.
+  const dDense = (units: number, name: string) =>
+    params.spectralNorm
+      ? new SpectralDense({ name, units, useBias: true, kernelInitializer: tf.initializers.glorotUniform({ seed: initSeeds.next() }), seed: initSeeds.next() })
+      : dense(units, name);
   [...params.hiddenUnits].reverse().forEach((units, i) => {
-    d = dense(units, `d_dense${i + 1}`).apply(d) as tf.SymbolicTensor;
+    d = dDense(units, `d_dense${i + 1}`).apply(d) as tf.SymbolicTensor;
     d = tf.layers.leakyReLU({ alpha: params.leak, name: `d_lrelu${i + 1}` }).apply(d) as tf.SymbolicTensor;
     d = new SeededDropout({ rate: params.dropout, name: `d_dropout${i + 1}` }, dropoutSeeds).apply(d) as tf.SymbolicTensor;
   });
-  const logit = dense(1, 'd_logit').apply(d) as tf.SymbolicTensor;
+  const logit = dDense(1, 'd_logit').apply(d) as tf.SymbolicTensor;
   const discriminator = tf.model({ inputs: dLabel ? [x, dLabel] : [x], outputs: logit, name: 'discriminator' });
 
   return { generator, discriminator, conditional, noiseSize: params.noiseSize, shape };

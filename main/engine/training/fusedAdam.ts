@@ -23,6 +23,8 @@ export class FusedAdam extends tf.Optimizer {
   private accBeta1: number;
   private accBeta2: number;
   private iterationCount = 0;
+  /** L2 norm of the last update's whole gradient, kept on the device for the step's metrics. */
+  gradientNorm: tf.Scalar | null = null;
   private slots: { names: string[]; shapes: number[][]; sizes: number[]; m: tf.Variable; v: tf.Variable } | null = null;
 
   constructor(
@@ -53,6 +55,8 @@ export class FusedAdam extends tf.Optimizer {
       const oneMinusAccBeta1 = tf.scalar(Math.fround(1 - this.accBeta1));
       const oneMinusAccBeta2 = tf.scalar(Math.fround(1 - this.accBeta2));
       const gradient = tf.concat(grads.map((g) => g.tensor.reshape([-1])));
+      this.gradientNorm?.dispose();
+      this.gradientNorm = tf.keep(tf.norm(gradient) as tf.Scalar);
       const m = tf.add(tf.mul(slots.m, c.beta1), tf.mul(gradient, c.oneMinusBeta1));
       const v = tf.add(tf.mul(slots.v, c.beta2), tf.mul(tf.square(gradient), c.oneMinusBeta2));
       slots.m.assign(m);
@@ -116,6 +120,8 @@ export class FusedAdam extends tf.Optimizer {
 
   override dispose(): void {
     this.disposeSlots();
+    this.gradientNorm?.dispose();
+    this.gradientNorm = null;
     for (const t of Object.values(this.constants)) t.dispose();
   }
 

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import type { CheckpointFile } from '../../../shared/checkpoint.js';
 import { parseOrThrow } from '../../../shared/validation.js';
 import type { PresetParams } from '../../../shared/presets.js';
+import { savedParams } from '../../../shared/recipes.js';
 import { RUN_FORMAT, RUN_FORMAT_VERSION, trainOptionsSchema, type ResolvedTrainOptions, type RunInfo, type TrainingRequest } from '../../../shared/training.js';
 import { projectLayout } from '../../project/layout.js';
 import { readCheckpointFile } from '../../project/checkpoints.js';
@@ -41,7 +42,7 @@ export async function planRun(request: TrainingRequest): Promise<PlannedRun> {
       `${runId} is a generator imported from ${basename(previous.imported.file)}: it has no discriminator or optimizer state, so it cannot be resumed. Continue it in PyTorch (gan-studio export --format pytorch --run ${runId}), or start a new run.`,
     );
   }
-  const params = resolveParams(file.preset, file.params);
+  const params = resolveParams(file.preset, savedParams(file.params));
   const continues = checkpoint.id === found.all.at(-1)!.id;
   const resumed: PlannedRun['options'] = {
     ...options,

@@ -33,7 +33,7 @@ export class RunCheckpoints {
 
   async write(losses?: StepLosses): Promise<{ stopEarly: boolean }> {
     const { trainer, run, quality, emit } = this.setup;
-    const measured = await quality?.measure(trainer.models, trainer.step);
+    const measured = await quality?.measure(trainer.sampler, trainer.step);
     const file = await saveCheckpoint(trainer, run.checkpointsDir, {
       runId: this.setup.runId,
       datasetName: this.setup.datasetName,

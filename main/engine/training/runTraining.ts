@@ -94,6 +94,8 @@ async function trainLoop({ info, options, run, trainer, log, totalSteps, checkpo
         step,
         epoch: trainer.epoch,
         ...losses,
+        learningRateD: trainer.config.params.learningRateD,
+        learningRateG: trainer.config.params.learningRateG,
         imagesPerSec: rate.imagesPerSec(step, trainer.imagesPerStep),
         etaSeconds: rate.etaSeconds(step, totalSteps),
         time: now,

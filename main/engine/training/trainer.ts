@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../../data/datasetCache.js';
 import { isLabelled } from '../../../shared/dataset.js';
 import type { PresetId, PresetParams } from '../../../shared/presets.js';
+import { augments } from '../../../shared/recipes.js';
 import type { SampleGrid } from '../../../shared/training.js';
 import { buildModels } from '../models/buildModels.js';
 import type { GanModels, ImageShape } from '../models/imageShape.js';
@@ -10,8 +11,11 @@ import { mixSeed, seededRandom } from '../../../shared/random.js';
 import { StepSeeds } from '../models/seeds.js';
 import { disposeFixedNoise, drawGrid, fixedNoise, type FixedNoise } from '../samples/sampleGrid.js';
 import { RealBatches } from './batches.js';
+import { DiffAugment } from './diffAugment.js';
 import { FusedAdam } from './fusedAdam.js';
-import { bceWithLogits, meanProbability } from './losses.js';
+import { GeneratorAverage } from './generatorAverage.js';
+import { adversarialLosses, meanProbability, type AdversarialLoss } from './losses.js';
+import { gradientPenalty, r1Penalty } from './penalties.js';
 
 export interface TrainerConfig {
   preset: PresetId;
@@ -20,16 +24,19 @@ export interface TrainerConfig {
   seed: number;
 }
 
-/** The four numbers of a step, read back from the device. */
+/** The numbers of a step, read back from the device. */
 export interface StepLosses {
   dLoss: number;
   gLoss: number;
   dReal: number;
   dFake: number;
+  /** Global L2 norms of the last D and G gradients. */
+  gradNormD: number;
+  gradNormG: number;
 }
 
 /** Phases that draw random numbers within a step; each gets its own seed. */
-const PHASE = { noise: 1, fakeLabels: 2, generatorStep: 99 } as const;
+const PHASE = { noise: 1, fakeLabels: 2, augmentReal: 3, augmentFake: 4, penaltyMix: 5, augmentGenerator: 6, generatorStep: 99 } as const;
 
 export const imageShapeOf = (dataset: Pick<Dataset, 'manifest'>): ImageShape => ({
   height: dataset.manifest.height,
@@ -38,23 +45,36 @@ export const imageShapeOf = (dataset: Pick<Dataset, 'manifest'>): ImageShape => 
   classes: isLabelled(dataset.manifest) ? dataset.manifest.classes.length : 0,
 });
 
+/** A batch of noise (and class ids when conditional) for G. */
+interface FakeInputs {
+  noise: tf.Tensor2D;
+  classes?: tf.Tensor2D;
+}
+
 /**
- * Alternating GAN updates as in the papers: D on a real batch (target 1 - smoothing) and a fake
- * batch (target 0), `dStepsPerG` times, then G with target 1 (non-saturating loss). Every random
- * draw is a function of (seed, step), so a resumed run continues exactly where it stopped.
- * The step's scalars stay on the device until `readLosses()` is called.
+ * Alternating GAN updates: D on a real and a fake batch `dStepsPerG` times, then G, with the run's
+ * loss (shared/recipes.ts), D's gradient penalties, DiffAugment of everything D sees, and a moving
+ * average of G for sampling. Every random draw is a function of (seed, step), so a resumed run
+ * continues exactly where it stopped. The step's scalars stay on the device until `readLosses()`.
  */
 export class Trainer {
   readonly models: GanModels;
-  readonly optimizerG: tf.Optimizer;
-  readonly optimizerD: tf.Optimizer;
+  /** What samples, measures and checkpoints' generator use: G's moving average when on, else G. */
+  readonly sampler: GanModels;
+  readonly average: GeneratorAverage | null;
+  readonly optimizerG: FusedAdam;
+  readonly optimizerD: FusedAdam;
   readonly batches: RealBatches;
   readonly stepsPerEpoch: number;
+  /** Whether DiffAugment is on for this run (its mode and the dataset's size decide). */
+  readonly augmenting: boolean;
   /** Completed generator updates. */
   step = 0;
   private readonly dropoutSeeds = new StepSeeds();
   private readonly varsG: tf.Variable[];
   private readonly varsD: tf.Variable[];
+  private readonly loss: AdversarialLoss;
+  private readonly augment: DiffAugment | null;
   private latest: tf.Scalar[] = [];
   private readonly fixed: FixedNoise;
 
@@ -69,6 +89,12 @@ export class Trainer {
     // Fixed, ordered variable lists: Adam matches its saved moments to variables by position.
     this.varsG = this.models.generator.trainableWeights.map((w) => w.read() as tf.Variable);
     this.varsD = this.models.discriminator.trainableWeights.map((w) => w.read() as tf.Variable);
+    this.loss = adversarialLosses[params.loss];
+    this.augmenting = augments(params.augment, dataset.manifest.count);
+    const { height, width } = this.models.shape;
+    this.augment = this.augmenting ? new DiffAugment(params.augmentPolicy, batchSize, height, width) : null;
+    this.average = params.emaDecay > 0 ? new GeneratorAverage(this.models.generator, params.emaDecay) : null;
+    this.sampler = this.average ? { ...this.models, generator: this.average.generator } : this.models;
     this.fixed = fixedNoise(this.models, config.seed);
   }
 
@@ -87,80 +113,120 @@ export class Trainer {
 
   /** One generator update and the discriminator updates before it. */
   trainStep(): void {
-    const { params, seed } = this.config;
-    const { generator, discriminator, conditional, noiseSize } = this.models;
-    const n = this.batchSize;
-    const smoothTarget = 1 - params.labelSmoothing;
-    for (const t of this.latest) t.dispose();
-    let dLoss!: tf.Scalar;
-    let dReal!: tf.Scalar;
-    let dFake!: tf.Scalar;
-    let noise!: tf.Tensor2D;
-    let fakeClasses: tf.Tensor2D | undefined;
+    const { params } = this.config;
+    const keep: tf.Scalar[] = [];
+    let inputs: FakeInputs | undefined;
     for (let k = 0; k < params.dStepsPerG; k++) {
-      noise?.dispose();
-      fakeClasses?.dispose();
-      dLoss?.dispose();
-      dReal?.dispose();
-      dFake?.dispose();
-      this.batches.fill(this.step * params.dStepsPerG + k);
-      const real = tf.tensor4d(this.batches.pixels, [n, ...generator.outputs[0].shape.slice(1)] as [number, number, number, number]);
-      const realClasses = conditional ? tf.tensor2d(this.batches.labels, [n, 1]) : undefined;
-      noise = tf.randomNormal([n, noiseSize], 0, 1, 'float32', mixSeed(seed, this.step, k, PHASE.noise)) as tf.Tensor2D;
-      fakeClasses = conditional ? this.randomClasses(n, mixSeed(seed, this.step, k, PHASE.fakeLabels)) : undefined;
-      const fake = tf.tidy(() => generator.apply(conditional ? [noise, fakeClasses!] : [noise], { training: true }) as tf.Tensor);
-      this.dropoutSeeds.at(seed, this.step, k);
-      dLoss = this.optimizerD.minimize(
-        () => {
-          const realLogits = discriminator.apply(conditional ? [real, realClasses!] : [real], { training: true }) as tf.Tensor;
-          const fakeLogits = discriminator.apply(conditional ? [fake, fakeClasses!] : [fake], { training: true }) as tf.Tensor;
-          dReal = tf.keep(meanProbability(realLogits));
-          dFake = tf.keep(meanProbability(fakeLogits));
-          return tf.add(bceWithLogits(realLogits, smoothTarget), bceWithLogits(fakeLogits, 0)) as tf.Scalar;
-        },
-        true,
-        this.varsD,
-      ) as tf.Scalar;
-      real.dispose();
-      realClasses?.dispose();
-      fake.dispose();
+      tf.dispose(keep.splice(0));
+      if (inputs) disposeInputs(inputs);
+      inputs = this.fakeInputs(k);
+      keep.push(...this.updateDiscriminator(this.step * params.dStepsPerG + k, k, inputs));
     }
-    this.dropoutSeeds.at(seed, this.step, PHASE.generatorStep);
-    const gLoss = this.optimizerG.minimize(
-      () => {
-        const fake = generator.apply(conditional ? [noise, fakeClasses!] : [noise], { training: true }) as tf.Tensor;
-        const logits = discriminator.apply(conditional ? [fake, fakeClasses!] : [fake], { training: true }) as tf.Tensor;
-        return bceWithLogits(logits, 1);
-      },
-      true,
-      this.varsG,
-    ) as tf.Scalar;
-    noise.dispose();
-    fakeClasses?.dispose();
-    this.latest = [dLoss, gLoss, dReal, dFake];
+    const gLoss = this.updateGenerator(inputs!);
+    disposeInputs(inputs!);
     this.step++;
+    this.average?.update(this.step);
+    const [dLoss, dReal, dFake] = keep;
+    this.setLatest([dLoss, gLoss, dReal, dFake]);
   }
 
-  /** Reads the last step's losses back from the device (the only readback of the hot loop). */
+  /** Reads the last step's numbers back from the device (the only readback of the hot loop). */
   async readLosses(): Promise<StepLosses> {
-    if (this.latest.length === 0) return { dLoss: NaN, gLoss: NaN, dReal: NaN, dFake: NaN };
-    const [dLoss, gLoss, dReal, dFake] = await Promise.all(this.latest.map(async (t) => (await t.data())[0]));
-    return { dLoss, gLoss, dReal, dFake };
+    const scalars = [...this.latest, this.optimizerD.gradientNorm, this.optimizerG.gradientNorm];
+    if (this.latest.length === 0) return { dLoss: NaN, gLoss: NaN, dReal: NaN, dFake: NaN, gradNormD: NaN, gradNormG: NaN };
+    const [dLoss, gLoss, dReal, dFake, gradNormD, gradNormG] = await Promise.all(scalars.map(async (t) => (t ? (await t.data())[0] : NaN)));
+    return { dLoss, gLoss, dReal, dFake, gradNormD, gradNormG };
   }
 
   /** The fixed-noise sample grid: one row per class for conditional presets. */
   async sampleGrid(): Promise<SampleGrid> {
-    return drawGrid(this.models, this.fixed);
+    return drawGrid(this.sampler, this.fixed);
   }
 
   dispose(): void {
-    for (const t of this.latest) t.dispose();
+    tf.dispose(this.latest);
     this.latest = [];
     disposeFixedNoise(this.fixed);
     this.optimizerG.dispose();
     this.optimizerD.dispose();
+    this.average?.dispose();
     this.models.generator.dispose();
     this.models.discriminator.dispose();
+  }
+
+  private setLatest(scalars: tf.Scalar[]): void {
+    tf.dispose(this.latest);
+    this.latest = scalars;
+  }
+
+  /** Noise and class ids for D's k-th update of this step (G's update reuses the last). */
+  private fakeInputs(k: number): FakeInputs {
+    const { seed } = this.config;
+    const n = this.batchSize;
+    const noise = tf.randomNormal([n, this.models.noiseSize], 0, 1, 'float32', mixSeed(seed, this.step, k, PHASE.noise)) as tf.Tensor2D;
+    const classes = this.models.conditional ? this.randomClasses(n, mixSeed(seed, this.step, k, PHASE.fakeLabels)) : undefined;
+    return { noise, classes };
+  }
+
+  /** D's output for images (augmented first when DiffAugment is on) and their class ids. */
+  private judge(images: tf.Tensor4D, classes: tf.Tensor2D | undefined, augmentSeed: number): { seen: tf.Tensor4D; logits: tf.Tensor } {
+    const seen = this.augment ? this.augment.apply(images, augmentSeed) : images;
+    return { seen, logits: this.critic(classes)(seen) };
+  }
+
+  private critic(classes: tf.Tensor2D | undefined): (images: tf.Tensor4D) => tf.Tensor {
+    const { discriminator, conditional } = this.models;
+    return (images) => discriminator.apply(conditional ? [images, classes!] : [images], { training: true }) as tf.Tensor;
+  }
+
+  /** One D update on real batch `batch`; returns its loss, mean D(x) and mean D(G(z)) (kept on the device). */
+  private updateDiscriminator(batch: number, k: number, inputs: FakeInputs): tf.Scalar[] {
+    const { params, seed } = this.config;
+    const { generator, conditional } = this.models;
+    const n = this.batchSize;
+    this.batches.fill(batch);
+    const real = tf.tensor4d(this.batches.pixels, [n, ...generator.outputs[0].shape.slice(1)] as [number, number, number, number]);
+    const realClasses = conditional ? tf.tensor2d(this.batches.labels, [n, 1]) : undefined;
+    const fake = tf.tidy(() => generator.apply(conditional ? [inputs.noise, inputs.classes!] : [inputs.noise], { training: true }) as tf.Tensor4D);
+    this.dropoutSeeds.at(seed, this.step, k);
+    const at = (phase: number) => mixSeed(seed, this.step, k, phase);
+    let dReal!: tf.Scalar;
+    let dFake!: tf.Scalar;
+    const dLoss = this.optimizerD.minimize(
+      () => {
+        const realSide = this.judge(real, realClasses, at(PHASE.augmentReal));
+        const fakeSide = this.judge(fake, inputs.classes, at(PHASE.augmentFake));
+        dReal = tf.keep(meanProbability(realSide.logits));
+        dFake = tf.keep(meanProbability(fakeSide.logits));
+        let loss = this.loss.discriminator(realSide.logits, fakeSide.logits, 1 - params.labelSmoothing);
+        if (params.loss === 'wgan-gp') {
+          const mix = tf.tensor1d(Float32Array.from({ length: n }, seededRandom(at(PHASE.penaltyMix))));
+          loss = tf.add(loss, gradientPenalty(this.critic(realClasses), realSide.seen, fakeSide.seen, mix, params.gradientPenalty));
+        }
+        if (params.r1 > 0) loss = tf.add(loss, r1Penalty(this.critic(realClasses), realSide.seen, params.r1));
+        return loss;
+      },
+      true,
+      this.varsD,
+    ) as tf.Scalar;
+    tf.dispose([real, fake]);
+    realClasses?.dispose();
+    return [dLoss, dReal, dFake];
+  }
+
+  /** One G update on `inputs`; returns G's loss (kept on the device). */
+  private updateGenerator(inputs: FakeInputs): tf.Scalar {
+    const { seed } = this.config;
+    const { generator, conditional } = this.models;
+    this.dropoutSeeds.at(seed, this.step, PHASE.generatorStep);
+    return this.optimizerG.minimize(
+      () => {
+        const fake = generator.apply(conditional ? [inputs.noise, inputs.classes!] : [inputs.noise], { training: true }) as tf.Tensor4D;
+        return this.loss.generator(this.judge(fake, inputs.classes, mixSeed(seed, this.step, PHASE.augmentGenerator)).logits);
+      },
+      true,
+      this.varsG,
+    ) as tf.Scalar;
   }
 
   private randomClasses(n: number, seed: number): tf.Tensor2D {
@@ -168,4 +234,9 @@ export class Trainer {
     const classes = this.models.shape.classes;
     return tf.tensor2d(Float32Array.from({ length: n }, () => Math.floor(random() * classes)), [n, 1]);
   }
+}
+
+function disposeInputs(inputs: FakeInputs): void {
+  inputs.noise.dispose();
+  inputs.classes?.dispose();
 }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { isLabelled } from '../../../../shared/dataset.js';
 import { PYTORCH_JOB_FILE, PYTORCH_JOB_FORMAT, PYTORCH_JOB_VERSION, type PytorchJobFile } from '../../../../shared/handoff.js';
 import { presets } from '../../../../shared/presets.js';
+import { savedParams } from '../../../../shared/recipes.js';
 import { openDataset } from '../../../data/datasetCache.js';
 import { writeDatasetNpz } from '../../../data/handoff/npzDataset.js';
 import { readCheckpointFile } from '../../../project/checkpoints.js';
@@ -44,7 +45,7 @@ export async function writePytorchJob(projectDir: string, found: FoundCheckpoint
   if (manifest.width !== file.image.width || manifest.height !== file.image.height || manifest.channels !== file.image.channels) {
     throw new Error(`${found.runId} was trained on ${trained} images, but the project's dataset is now ${manifest.width}x${manifest.height}x${manifest.channels}; import the dataset at ${trained} again, or export a run trained on this one.`);
   }
-  const params = resolveParams(file.preset, file.params);
+  const params = resolveParams(file.preset, savedParams(file.params));
   const classes = isLabelled(manifest) ? manifest.classes : [];
   checkPresetFits(file.preset, { ...file.image, classes: classes.length });
   if (presets[file.preset].conditional && classes.join('\n') !== file.classes.join('\n')) {
