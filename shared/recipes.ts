@@ -39,19 +39,20 @@ export const recipeParams = {
 };
 
 export interface RecipeOption {
+  label: string;
   paper: string;
   why: string;
 }
 
 /** The README's and Model screen's one-line why for each option. */
 export const recipeOptions: Record<keyof typeof recipeParams, RecipeOption> = {
-  loss: { paper: 'Goodfellow 2014; Lim & Ye 2017; Mao et al. 2017; Gulrajani et al. 2017', why: 'hinge and least squares give G useful gradients when D is sure; WGAN-GP trains a critic whose loss tracks quality' },
-  gradientPenalty: { paper: 'Gulrajani et al. 2017', why: 'keeps the critic 1-Lipschitz without clipping its weights' },
-  r1: { paper: 'Mescheder, Geiger & Nowozin 2018', why: 'stops D from growing steep around real images, which makes training oscillate' },
-  spectralNorm: { paper: 'Miyato et al. 2018', why: 'limits how fast D can change its mind, so G is not overpowered' },
-  emaDecay: { paper: 'Karras et al. 2018; Yazıcı et al. 2019', why: 'an average of recent generators draws cleaner pictures than the last one' },
-  augment: { paper: 'Zhao et al. 2020', why: 'on small datasets D memorises the real images; augmenting both halves stops that without leaking into G' },
-  augmentPolicy: { paper: 'Zhao et al. 2020', why: 'colour, translation and cutout together did best in the paper' },
+  loss: { label: 'Loss', paper: 'Goodfellow 2014; Lim & Ye 2017; Mao et al. 2017; Gulrajani et al. 2017', why: 'hinge and least squares give G useful gradients when D is sure; WGAN-GP trains a critic whose loss tracks quality' },
+  gradientPenalty: { label: 'Gradient penalty λ', paper: 'Gulrajani et al. 2017', why: 'keeps the critic 1-Lipschitz without clipping its weights' },
+  r1: { label: 'R1 penalty γ', paper: 'Mescheder, Geiger & Nowozin 2018', why: 'stops D from growing steep around real images, which makes training oscillate' },
+  spectralNorm: { label: 'Spectral norm in D', paper: 'Miyato et al. 2018', why: 'limits how fast D can change its mind, so G is not overpowered' },
+  emaDecay: { label: 'EMA decay of G', paper: 'Karras et al. 2018; Yazıcı et al. 2019', why: 'an average of recent generators draws cleaner pictures than the last one' },
+  augment: { label: 'DiffAugment', paper: 'Zhao et al. 2020', why: 'on small datasets D memorises the real images; augmenting both halves stops that without leaking into G' },
+  augmentPolicy: { label: 'Augmentations', paper: 'Zhao et al. 2020', why: 'colour, translation and cutout together did best in the paper' },
 };
 
 /** Whether a run on `datasetSize` images augments. */

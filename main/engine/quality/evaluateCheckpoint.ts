@@ -6,7 +6,9 @@ import { openDataset } from '../../data/datasetCache.js';
 import { writeJsonAtomic } from '../../project/atomicWrite.js';
 import { withCheckpoint } from '../../project/findCheckpoint.js';
 import { openGenerator } from '../checkpoint/openGenerator.js';
-import { collapseAlarm } from './collapseAlarm.js';
+import { alarmContext, collapseAlarm } from './collapseAlarm.js';
+import { resolveParams } from '../models/buildModels.js';
+import { savedParams } from '../../../shared/recipes.js';
 import { DEFAULT_SAMPLE_SEED, drawSamples, realSamples, sampleCount } from './drawSamples.js';
 import { openFeatureSpace } from './featureSpace.js';
 import { measureSamples } from './measureSamples.js';
@@ -55,7 +57,7 @@ export async function evaluateCheckpoint(projectDir: string, wanted: { runId?: s
         preset: file.preset,
         quality,
         featureNet: { kind: space.kind, heldOutAccuracy: space.heldOutAccuracy, sampleCount: count, referenceCount: space.reference.count, real, cached: space.cached },
-        alarm: collapseAlarm(earlier, checkpoint),
+        alarm: collapseAlarm(earlier, checkpoint, alarmContext(presets[file.preset].conditional, resolveParams(file.preset, savedParams(file.params)), manifest)),
         best: best ? { checkpointId: best.id, step: best.step, value: best.quality![measure]! } : undefined,
         measure,
         seed,

@@ -1,10 +1,10 @@
-import { presets, type PresetId } from '../../../shared/presets.js';
+import { presets, type PresetId, type PresetParams } from '../../../shared/presets.js';
 import { bestCheckpoint, formatMeasure, measures, RUN_QUALITY_FORMAT, RUN_QUALITY_VERSION, type FeatureNetSummary, type MeasureId, type QualityAlarm, type QualityRecord, type RunQualityFile } from '../../../shared/quality.js';
 import type { TrainingEvent } from '../../../shared/training.js';
 import type { Dataset } from '../../data/datasetCache.js';
 import type { RunControl } from '../training/runControl.js';
 import type { TrainedGenerator } from '../checkpoint/openGenerator.js';
-import { collapseAlarm, type MeasuredCheckpoint } from './collapseAlarm.js';
+import { alarmContext, collapseAlarm, type MeasuredCheckpoint } from './collapseAlarm.js';
 import { drawSamples, realSamples, sampleCount } from './drawSamples.js';
 import { earlyStopDue } from './earlyStop.js';
 import { openFeatureSpace, type FeatureSpace } from './featureSpace.js';
@@ -16,6 +16,8 @@ export interface RunQualitySetup {
   runDir: string;
   dataset: Dataset;
   preset: PresetId;
+  /** The run's params: the collapse alarm's advice fits its recipe. */
+  params: PresetParams;
   measure: MeasureId;
   earlyStopPatience?: number;
   /** The step training starts from: 0, or the resumed checkpoint's. */
@@ -112,7 +114,7 @@ export class RunQuality {
   async afterCheckpoint(checkpoint: MeasuredCheckpoint): Promise<{ stopEarly: boolean }> {
     if (!checkpoint.quality) return { stopEarly: false };
     const { emit, measure, earlyStopPatience } = this.setup;
-    const alarm = collapseAlarm(this.history, checkpoint);
+    const alarm = collapseAlarm(this.history, checkpoint, alarmContext(presets[this.setup.preset].conditional, this.setup.params, this.setup.dataset.manifest));
     this.history.push(checkpoint);
     if (alarm && alarm.severity !== this.lastAlarm) {
       this.file.alarms.push(alarm);

@@ -87,6 +87,7 @@ export async function openRun(request: TrainingRequest, emit: (event: TrainingEv
       runDir: run.dir,
       dataset,
       preset: options.preset,
+      params: options.params,
       measure: options.qualityMeasure,
       earlyStopPatience: options.earlyStopPatience,
       step,

@@ -210,7 +210,9 @@ test('a generator forced to collapse raises the alarm and gets low recall', asyn
     const quality = await measureSamples(space, await drawSamples(collapsed, space, count));
     assert.ok(quality.recall! < 0.02, `recall ${quality.recall}`);
     assert.ok(quality.diversity! < 0.01, `sample spread ${quality.diversity}`);
-    const alarm = collapseAlarm([{ id: 'step-00000000', step: 0, quality: checkpoints()[0].quality }], { id: 'step-00000100', step: 100, quality });
+    // After the warm-up, the same collapsed generator at three checkpoints in a row.
+    const earlier = [0, 300, 600, 900, 1200].map((step) => ({ id: `step-${step}`, step, quality: step === 0 ? checkpoints()[0].quality : quality }));
+    const alarm = collapseAlarm(earlier, { id: 'step-1500', step: 1500, quality });
     assert.equal(alarm?.kind, 'mode-collapse');
     assert.equal(alarm?.severity, 'collapsed');
     assert.match(alarm!.explanation, /nearly the same images/);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bestCheckpoint, measureIds, measures } from '../../../shared/quality.js';
 import { classCoverage, conditionalAccuracy, labelsLike } from '../../../main/engine/quality/classMeasures.js';
-import { collapseAlarm, type MeasuredCheckpoint } from '../../../main/engine/quality/collapseAlarm.js';
+import { collapseAlarm, type AlarmContext, type MeasuredCheckpoint } from '../../../main/engine/quality/collapseAlarm.js';
 import { distancesFromDots, kthNeighbourDistances } from '../../../main/engine/quality/distances.js';
 import { dotProducts, selfDotProducts, squaredNorms } from '../../../main/engine/quality/dotProducts.js';
 import { earlyStopDue } from '../../../main/engine/quality/earlyStop.js';
@@ -129,19 +129,51 @@ test('class coverage, conditional accuracy and labels in the real mix', () => {
 
 const at = (step: number, quality: MeasuredCheckpoint['quality']): MeasuredCheckpoint => ({ id: `step-${step}`, step, quality });
 
-test('collapse alarm: nearly identical samples, or a sharp fall in variety; never at step 0 or for early blobs', () => {
-  assert.equal(collapseAlarm([], at(0, { diversity: 0, recall: 0 })), undefined, 'the untrained generator is not judged');
-  const flat = collapseAlarm([], at(100, { diversity: 0.02, recall: 0, classCoverage: 0.1 }));
-  assert.equal(flat?.severity, 'collapsed');
-  assert.match(flat!.explanation, /nearly the same images/);
-  assert.ok(flat!.suggestions.length >= 2);
-  assert.equal(collapseAlarm([], at(100, { diversity: 0.2, recall: 0 })), undefined, 'early blurry blobs are not collapse');
-  const healthy = [at(0, { diversity: 0.2, recall: 0 }), at(100, { diversity: 0.8, recall: 0.5 }), at(200, { diversity: 0.85, recall: 0.6 })];
-  assert.equal(collapseAlarm(healthy, at(300, { diversity: 0.8, recall: 0.55 })), undefined, 'normal wobble');
-  const drop = collapseAlarm(healthy, at(300, { diversity: 0.7, recall: 0.2 }));
+const run = (points: [number, number, number][]): MeasuredCheckpoint[] => points.map(([step, diversity, recall]) => at(step, { diversity, recall }));
+const context = (overrides: Partial<AlarmContext['params']> = {}, conditional = false): AlarmContext => ({
+  conditional,
+  labelled: true,
+  datasetSize: 2000,
+  params: { loss: 'bce', emaDecay: 0.999, augment: 'off', spectralNorm: false, labelSmoothing: 0, learningRateG: 2e-4, learningRateD: 2e-4, batchSize: 64, ...overrides },
+});
+
+test('collapse alarm: never during the warm-up, whatever the numbers', () => {
+  const blobs = run([[0, 0.2, 0], [50, 0.02, 0], [100, 0.02, 0], [150, 0.02, 0]]);
+  assert.equal(collapseAlarm(blobs.slice(0, 3), blobs[3], context()), undefined, 'before step 200');
+  const early = run([[0, 0.2, 0], [250, 0.02, 0], [500, 0.02, 0], [750, 0.02, 0]]);
+  assert.equal(collapseAlarm(early.slice(0, 3), early[3], context()), undefined, 'the first three trained checkpoints');
+});
+
+test('collapse alarm: samples alike, or recall near 0 with a narrow spread, for three checkpoints after the warm-up', () => {
+  const history = run([[0, 0.2, 0], [250, 0.3, 0.02], [500, 0.6, 0.2], [750, 0.08, 0.01], [1000, 0.05, 0]]);
+  const alike = collapseAlarm(history, at(1250, { diversity: 0.04, recall: 0, classCoverage: 0.25 }), context({}, true));
+  assert.equal(alike?.severity, 'collapsed');
+  assert.match(alike!.explanation, /nearly the same images/);
+  assert.match(alike!.explanation, /warm-up of 3 checkpoints and 200 steps/);
+  assert.match(alike!.suggestions[0], /Resume from step-500 \(step 500, the last healthy checkpoint/, 'names the healthy checkpoint before the drop');
+  assert.ok(!alike!.suggestions.some((s) => /conditional preset/.test(s)), 'never "use a conditional preset" on a conditional run');
+  assert.ok(alike!.suggestions.some((s) => /DiffAugment/.test(s)), 'a small set without augmentation: augmentation');
+  assert.ok(alike!.suggestions.some((s) => /hinge/.test(s)), 'the BCE loss: another loss');
+  const stuck = run([[0, 0.2, 0], [250, 0.3, 0], [500, 0.3, 0], [750, 0.3, 0.01], [1000, 0.35, 0]]);
+  const none = collapseAlarm(stuck, at(1250, { diversity: 0.3, recall: 0 }), context({ augment: 'on', emaDecay: 0, loss: 'hinge' }));
+  assert.equal(none?.severity, 'collapsed');
+  assert.match(none!.title, /cover almost none/);
+  assert.match(none!.suggestions[0], /No checkpoint of this run was healthy yet/);
+  assert.ok(!none!.suggestions.some((s) => /DiffAugment/.test(s)), 'augmentation is already on');
+  assert.ok(none!.suggestions.some((s) => /emaDecay 0.999/.test(s)), 'EMA is off');
+  assert.ok(none!.suggestions.some((s) => /spectral norm/.test(s)), 'hinge without spectral norm');
+  assert.ok(none!.suggestions.some((s) => /conditional preset/.test(s)), 'an unconditional run on labelled data');
+});
+
+test('collapse alarm: a spread that keeps falling is "dropping"; a healthy run and one bad checkpoint are left alone', () => {
+  const falling = run([[0, 0.2, 0], [250, 0.7, 0.3], [500, 0.9, 0.5], [750, 0.8, 0.4], [1000, 0.65, 0.3]]);
+  const drop = collapseAlarm(falling, at(1250, { diversity: 0.5, recall: 0.2 }), context());
   assert.equal(drop?.severity, 'dropping');
-  assert.deepEqual(drop!.evidence[0], { measure: 'recall', value: 0.2, before: 0.6 });
-  assert.match(drop!.suggestions[0], /Resume from step-200/);
+  assert.match(drop!.suggestions[0], /Resume from step-500/);
+  const healthyRun = run([[0, 0.2, 0], [250, 0.7, 0.3], [500, 0.85, 0.5], [750, 0.8, 0.55], [1000, 0.9, 0.6]]);
+  assert.equal(collapseAlarm(healthyRun, at(1250, { diversity: 0.82, recall: 0.58 }), context()), undefined, 'normal wobble');
+  assert.equal(collapseAlarm(healthyRun, at(1250, { diversity: 0.05, recall: 0 }), context()), undefined, 'one bad checkpoint is not yet collapse');
+  assert.equal(collapseAlarm([], at(0, { diversity: 0, recall: 0 })), undefined, 'the untrained generator is not judged');
 });
 
 test('best checkpoint and early stopping follow the measure direction', () => {
