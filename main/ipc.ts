@@ -53,6 +53,8 @@ export function handlersFor(studio: Studio): HandlerTable {
     resumeTraining: async () => training.resume(),
     stopTraining: async () => training.stop(),
     getTrainingState: async () => training.snapshot(),
+    stepTraining: async (manual) => training.step(manual),
+    setAdviceView: async ({ view }) => training.setAdvice(view),
 
     listRuns: () => project.listRuns(),
     getRunMetrics: ({ runId, maxPoints }) => runMetrics(project.runDir(runId), maxPoints),

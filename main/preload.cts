@@ -44,6 +44,8 @@ const studio: StudioApi = {
   resumeTraining: invoke('resumeTraining'),
   stopTraining: invoke('stopTraining'),
   getTrainingState: invoke('getTrainingState'),
+  stepTraining: invoke('stepTraining'),
+  setAdviceView: invoke('setAdviceView'),
   listRuns: invoke('listRuns'),
   getRunMetrics: invoke('getRunMetrics'),
   getCheckpointSamples: invoke('getCheckpointSamples'),

@@ -13,7 +13,7 @@ import { presetIdSchema, presetParamSchemas, type PresetId } from './presets.js'
 import type { ProjectSummary, RunSummary } from './project.js';
 import type { CheckpointEvaluation, RunQualityFile } from './quality.js';
 import type { Result } from './result.js';
-import { backendNames, trainOptionsSchema, type SampleGrid, type StepMetrics, type TrainingEvent } from './training.js';
+import { adviceViews, backendNames, trainOptionsSchema, type SampleGrid, type StepMetrics, type TrainingEvent } from './training.js';
 import type { TrainingState } from './trainingState.js';
 import { uploadIdSchema } from './upload.js';
 
@@ -106,6 +106,13 @@ export const requestSchemas = {
   resumeTraining: empty,
   stopTraining: empty,
   getTrainingState: empty,
+  /** While paused: `discriminator` D updates, then a G update if `generator` (Step D, Step G, Step both). */
+  stepTraining: z
+    .object({ discriminator: z.number().int().min(0).max(10), generator: z.boolean() })
+    .strict()
+    .refine((step) => step.discriminator > 0 || step.generator, 'must update the discriminator, the generator or both'),
+  /** What the Train screen's advice view shows: D's gradient over the samples, over real images, or nothing. */
+  setAdviceView: z.object({ view: z.enum(adviceViews) }).strict(),
 
   listRuns: empty,
   getRunMetrics: z.object({ runId: folderId, maxPoints: z.number().int().min(10).max(100000).default(4000) }).strict(),
@@ -245,6 +252,8 @@ export interface ResponseMap {
   resumeTraining: TrainingState;
   stopTraining: TrainingState;
   getTrainingState: TrainingState;
+  stepTraining: TrainingState;
+  setAdviceView: TrainingState;
   listRuns: RunSummary[];
   getRunMetrics: StepMetrics[];
   getCheckpointSamples: SampleGrid;
@@ -298,6 +307,7 @@ export const eventsOf: Partial<Record<Channel, readonly StudioEventName[]>> = {
   pauseTraining: ['trainingEvent'],
   resumeTraining: ['trainingEvent'],
   stopTraining: ['trainingEvent', 'projectChanged'],
+  stepTraining: ['trainingEvent', 'projectChanged'],
   measureCheckpoint: ['measureProgress', 'projectChanged'],
   exportCheckpoint: ['exportProgress', 'projectChanged'],
   cancelExport: ['exportProgress'],

@@ -47,6 +47,22 @@ export const trainOptionsSchema = z
 export type TrainOptions = z.input<typeof trainOptionsSchema>;
 export type ResolvedTrainOptions = z.output<typeof trainOptionsSchema>;
 
+/** What the advice view shows: nothing, D's gradient over the sample grid, or over a batch of real images. */
+export const adviceViews = ['off', 'samples', 'real'] as const;
+export type AdviceView = (typeof adviceViews)[number];
+
+/** Updates taken by hand while paused: D updates, then a G update or not. */
+export interface ManualStep {
+  discriminator: number;
+  generator: boolean;
+}
+
+/** Short fingerprints of G's and D's trainable weights: equal fingerprints, unchanged weights. */
+export interface WeightFingerprints {
+  generator: string;
+  discriminator: string;
+}
+
 /** One logged step, as in runs/<id>/metrics.jsonl. */
 export interface StepMetrics {
   step: number;
@@ -63,6 +79,8 @@ export interface StepMetrics {
   /** Learning rates the step used. */
   learningRateD?: number;
   learningRateG?: number;
+  /** Set on steps taken by hand while paused (Step D / Step G / Step both): what was updated. */
+  manual?: ManualStep;
   imagesPerSec: number;
   /** Seconds left for the planned steps, from the recent rate. */
   etaSeconds: number;
@@ -132,9 +150,14 @@ export type TrainingEvent =
     }
   | ({ type: 'metrics'; totalSteps: number } & StepMetrics)
   | { type: 'sample'; step: number; epoch: number; grid: SampleGrid }
+  /** D's advice (advice view on): `advice` is the heat map over `grid`, cell for cell. */
+  | { type: 'advice'; step: number; view: Exclude<AdviceView, 'off'>; grid: SampleGrid; advice: SampleGrid }
+  /** A step taken by hand, with fingerprints of G's and D's trainable weights after it. */
+  | { type: 'manual-step'; step: number; manual: ManualStep; weights: WeightFingerprints }
   | { type: 'checkpoint'; checkpoint: CheckpointInfo }
   | { type: 'epoch'; epoch: number; step: number }
-  | { type: 'paused'; step: number }
+  /** `weights`: fingerprints of G's and D's trainable weights, when the run paused between steps. */
+  | { type: 'paused'; step: number; weights?: WeightFingerprints }
   | { type: 'resumed'; step: number }
   | { type: 'finished'; step: number; reason: 'completed' | 'stopped' }
   | { type: 'failed'; step: number; message: string }
@@ -157,4 +180,7 @@ export type TrainingCommand =
   | { type: 'start'; request: TrainingRequest }
   | { type: 'pause' }
   | { type: 'resume' }
-  | { type: 'stop' };
+  | { type: 'stop' }
+  /** While paused: take these updates by hand. */
+  | { type: 'step'; manual: ManualStep }
+  | { type: 'advice'; view: AdviceView };

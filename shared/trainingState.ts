@@ -2,7 +2,7 @@ import type { PresetId } from './presets.js';
 import type { FeatureNetSummary, MeasureId, QualityAlarm } from './quality.js';
 import type { CheckpointInfo } from './checkpoint.js';
 import { epochsDone } from './epochs.js';
-import type { BackendInfo, SampleGrid, StepMetrics, TrainingEvent } from './training.js';
+import type { AdviceView, BackendInfo, ManualStep, SampleGrid, StepMetrics, TrainingEvent, WeightFingerprints } from './training.js';
 
 /** 'pausing': asked to pause, waiting for the step in progress (or a checkpoint being measured) to end. */
 export type TrainingStatus = 'idle' | 'starting' | 'running' | 'pausing' | 'paused' | 'stopping' | 'finished' | 'failed';
@@ -35,6 +35,11 @@ export interface TrainingState {
   resumedFrom: string | null;
   log: string[];
   quality: QualityState;
+  /** What the advice view shows, and its latest picture. */
+  adviceView: AdviceView;
+  advice: { step: number; view: Exclude<AdviceView, 'off'>; grid: SampleGrid; advice: SampleGrid } | null;
+  /** Steps taken by hand while paused: the weights' fingerprints now, and which the last step changed. */
+  manual: { weights: WeightFingerprints | null; last: ManualStep | null; changed: { generator: boolean; discriminator: boolean } | null };
 }
 
 /** The feature network behind the quality measures, as the Train screen reports it. */
@@ -73,6 +78,9 @@ export const idleTraining = (): TrainingState => ({
   resumedFrom: null,
   log: [],
   quality: noQuality(),
+  adviceView: 'off',
+  advice: null,
+  manual: { weights: null, last: null, changed: null },
 });
 
 const MAX_LOG = 50;
@@ -105,6 +113,19 @@ export function applyTrainingEvent(state: TrainingState, event: TrainingEvent, m
     case 'sample':
       state.sample = { step: event.step, epoch: event.epoch, grid: event.grid };
       break;
+    case 'advice':
+      state.advice = { step: event.step, view: event.view, grid: event.grid, advice: event.advice };
+      break;
+    case 'manual-step': {
+      const before = state.manual.weights;
+      state.step = event.step;
+      state.manual = {
+        weights: event.weights,
+        last: event.manual,
+        changed: before ? { generator: before.generator !== event.weights.generator, discriminator: before.discriminator !== event.weights.discriminator } : null,
+      };
+      break;
+    }
     case 'checkpoint':
       state.checkpoints.push(event.checkpoint);
       break;
@@ -114,6 +135,7 @@ export function applyTrainingEvent(state: TrainingState, event: TrainingEvent, m
     case 'paused':
       state.status = 'paused';
       state.step = event.step;
+      if (event.weights) state.manual = { weights: event.weights, last: null, changed: null };
       break;
     case 'resumed':
       state.status = 'running';

@@ -1,4 +1,4 @@
-import type { ResolvedTrainOptions, TrainingEvent, TrainingRequest } from '../../shared/training.js';
+import type { AdviceView, ManualStep, ResolvedTrainOptions, TrainingEvent, TrainingRequest } from '../../shared/training.js';
 import { applyTrainingEvent, idleTraining, type TrainingState } from '../../shared/trainingState.js';
 import { startTraining, type TrainingHandle } from '../engine/training/startTraining.js';
 import type { StudioEvents } from './events.js';
@@ -33,7 +33,8 @@ export class TrainingSession {
   /** Resolves once the run has started (with its backend and step counts), rejects with the reason it could not. */
   start(projectDir: string, options: ResolvedTrainOptions, resume?: TrainingRequest['resume']): Promise<TrainingState> {
     if (this.handle) throw new Error('Training is already running: stop it before starting another run.');
-    this.current = { ...idleTraining(), status: 'starting', projectPath: projectDir, preset: options.preset };
+    // The advice view is the window's choice; it carries over to the next run.
+    this.current = { ...idleTraining(), status: 'starting', projectPath: projectDir, preset: options.preset, adviceView: this.current.adviceView };
     const request: TrainingRequest = { projectDir, options, resume };
     return new Promise<TrainingState>((resolve, reject) => {
       let settled = false;
@@ -49,6 +50,7 @@ export class TrainingSession {
         }
       });
       this.handle = handle;
+      if (this.current.adviceView !== 'off') handle.setAdvice(this.current.adviceView);
       void handle.done.then(() => {
         if (this.handle === handle) this.handle = null;
       });
@@ -64,6 +66,22 @@ export class TrainingSession {
 
   resume(): TrainingState {
     this.require().resume();
+    return this.current;
+  }
+
+  /** Updates by hand (Step D, Step G, Step both); only while the run is paused. */
+  step(manual: ManualStep): TrainingState {
+    const handle = this.require();
+    if (this.current.status !== 'paused') throw new Error(`Pause training first: steps by hand are taken while the run is paused (it is ${this.current.status}).`);
+    handle.step(manual);
+    return this.current;
+  }
+
+  /** What the advice view shows; D's gradients are computed in the training process only while it is on. */
+  setAdvice(view: AdviceView): TrainingState {
+    this.current.adviceView = view;
+    if (view === 'off') this.current.advice = null;
+    this.handle?.setAdvice(view);
     return this.current;
   }
 

@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import type { StepMetrics, TrainingEvent, TrainingRequest } from '../../../shared/training.js';
+import type { ManualStep, StepMetrics, TrainingEvent, TrainingRequest } from '../../../shared/training.js';
 import { lockProject, type ProjectLock } from '../../project/lock.js';
 import { writeRunInfo } from '../../project/runs.js';
 import { tidyProject } from '../../project/tidy.js';
@@ -7,7 +7,7 @@ import { explainFailure } from './failureMessage.js';
 import { openRun, type OpenRun, type RunRecord } from './openRun.js';
 import { RateMeter } from './rateMeter.js';
 import { alwaysRunning, type RunControl } from './runControl.js';
-import type { StepLosses } from './trainer.js';
+import type { StepLosses, Trainer } from './trainer.js';
 
 type RunEnd = TrainingEvent & { type: 'finished' | 'failed' };
 
@@ -50,7 +50,8 @@ export async function runTraining(request: TrainingRequest, emit: (event: Traini
 }
 
 /** Steps until the planned end, a stop, an early stop or a diverged loss; returns how the run ended. */
-async function trainLoop({ info, options, run, trainer, log, totalSteps, checkpoints }: OpenRun, emit: (event: TrainingEvent) => void, control: RunControl): Promise<RunEnd> {
+async function trainLoop(open: OpenRun, emit: (event: TrainingEvent) => void, control: RunControl): Promise<RunEnd> {
+  const { info, options, run, trainer, log, totalSteps, checkpoints } = open;
   const { stepsPerEpoch } = trainer;
   const rate = new RateMeter();
   rate.mark(trainer.step);
@@ -61,9 +62,16 @@ async function trainLoop({ info, options, run, trainer, log, totalSteps, checkpo
   while (trainer.step < totalSteps) {
     await yieldToEvents();
     if (control.paused && !control.stopRequested) {
-      emit({ type: 'paused', step: trainer.step });
+      emit({ type: 'paused', step: trainer.step, weights: await trainer.weightFingerprints() });
       await writeRunInfo(run.dir, { ...info, status: 'paused' });
-      await control.untilResumed();
+      for (;;) {
+        await control.untilResumed();
+        const manual = control.takeManualStep();
+        if (!manual || control.stopRequested) break;
+        const failed = await stepByHand(open, manual, emit, control, rate);
+        if (failed) return failed;
+        if (control.stopRequested || !control.paused) break;
+      }
       if (!control.stopRequested) {
         emit({ type: 'resumed', step: trainer.step });
         await writeRunInfo(run.dir, info);
@@ -79,33 +87,13 @@ async function trainLoop({ info, options, run, trainer, log, totalSteps, checkpo
     const checkpointDue = epochEnded || (options.checkpointEverySteps > 0 && step % options.checkpointEverySteps === 0) || step === totalSteps;
     if (now >= nextMetricsAt || checkpointDue) {
       nextMetricsAt = now + options.metricsIntervalMs;
-      const losses = await trainer.readLosses();
-      const bad = Object.entries(losses).find(([, v]) => !Number.isFinite(v));
-      if (bad) {
-        const kept = checkpoints.lastStep >= 0 ? `the last good checkpoint (step ${checkpoints.lastStep}) is kept` : 'no checkpoint was written';
-        return {
-          type: 'failed',
-          step,
-          message: `Training diverged at step ${step}: ${bad[0]} is ${bad[1]}. ${kept[0].toUpperCase()}${kept.slice(1)}. Try a lower learning rate or a smaller batch.`,
-        };
-      }
-      goodLosses = losses;
-      const metrics: StepMetrics = {
-        step,
-        epoch: trainer.epoch,
-        ...losses,
-        learningRateD: trainer.config.params.learningRateD,
-        learningRateG: trainer.config.params.learningRateG,
-        imagesPerSec: rate.imagesPerSec(step, trainer.imagesPerStep),
-        etaSeconds: rate.etaSeconds(step, totalSteps),
-        time: now,
-      };
-      await log.append(metrics);
-      emit({ type: 'metrics', totalSteps, ...metrics });
+      const measured = await recordMetrics(open, rate, emit);
+      if (measured.type === 'failed') return measured;
+      goodLosses = measured.losses;
     }
     if (now >= nextSampleAt) {
       nextSampleAt = now + options.sampleIntervalMs;
-      emit({ type: 'sample', step, epoch: trainer.epoch, grid: await trainer.sampleGrid() });
+      await sendPreview(trainer, emit, control);
     }
     if (checkpointDue) {
       const { stopEarly } = await checkpoints.write(goodLosses);
@@ -116,8 +104,65 @@ async function trainLoop({ info, options, run, trainer, log, totalSteps, checkpo
   const step = trainer.step;
   const stopped = control.stopRequested;
   if (stopped && checkpoints.lastStep !== step) await checkpoints.write(goodLosses);
-  emit({ type: 'sample', step, epoch: trainer.epoch, grid: await trainer.sampleGrid() });
+  await sendPreview(trainer, emit, control);
   return { type: 'finished', step, reason: stopped ? 'stopped' : 'completed' };
+}
+
+/** Reads the step's numbers back, logs and emits them; a NaN or infinite one ends the run as failed. */
+async function recordMetrics({ trainer, log, totalSteps, checkpoints }: OpenRun, rate: RateMeter, emit: (event: TrainingEvent) => void, manual?: ManualStep): Promise<Extract<RunEnd, { type: 'failed' }> | { type: 'measured'; losses: StepLosses }> {
+  const step = trainer.step;
+  const losses = await trainer.readLosses();
+  const bad = Object.entries(losses).find(([, v]) => !Number.isFinite(v));
+  if (bad) {
+    const kept = checkpoints.lastStep >= 0 ? `the last good checkpoint (step ${checkpoints.lastStep}) is kept` : 'no checkpoint was written';
+    return {
+      type: 'failed',
+      step,
+      message: `Training diverged at step ${step}: ${bad[0]} is ${bad[1]}. ${kept[0].toUpperCase()}${kept.slice(1)}. Try a lower learning rate or a smaller batch.`,
+    };
+  }
+  const { params } = trainer.config;
+  const metrics: StepMetrics = {
+    step,
+    epoch: trainer.epoch,
+    ...losses,
+    learningRateD: params.learningRateD,
+    learningRateG: params.learningRateG,
+    manual,
+    imagesPerSec: manual ? 0 : rate.imagesPerSec(step, trainer.imagesPerStep),
+    etaSeconds: rate.etaSeconds(step, totalSteps),
+    time: Date.now(),
+  };
+  await log.append(metrics);
+  emit({ type: 'metrics', totalSteps, ...metrics });
+  return { type: 'measured', losses };
+}
+
+/** The fixed-noise grid, and D's advice when the advice view is on (computed only then). */
+async function sendPreview(trainer: Trainer, emit: (event: TrainingEvent) => void, control: RunControl): Promise<void> {
+  const { step, epoch } = trainer;
+  emit({ type: 'sample', step, epoch, grid: await trainer.sampleGrid() });
+  const view = control.advice;
+  if (view !== 'off') emit({ type: 'advice', step, view, ...(await trainer.adviceGrid(view)) });
+}
+
+/**
+ * Updates taken by hand while paused (Step D, Step G, Step both): logged like any step (marked
+ * manual), the grid and advice redrawn, the weights' fingerprints sent, and a checkpoint written
+ * when a G update ends an epoch, as a scheduled step would.
+ */
+async function stepByHand(open: OpenRun, manual: ManualStep, emit: (event: TrainingEvent) => void, control: RunControl, rate: RateMeter): Promise<RunEnd | undefined> {
+  const { trainer, checkpoints } = open;
+  trainer.manualStep(manual.discriminator, manual.generator);
+  const measured = await recordMetrics(open, rate, emit, manual);
+  if (measured.type === 'failed') return measured;
+  await sendPreview(trainer, emit, control);
+  emit({ type: 'manual-step', step: trainer.step, manual, weights: await trainer.weightFingerprints() });
+  if (manual.generator && trainer.step % trainer.stepsPerEpoch === 0) {
+    await checkpoints.write(measured.losses);
+    emit({ type: 'epoch', epoch: trainer.epoch, step: trainer.step });
+  }
+  return undefined;
 }
 
 /** Lets pause/stop messages and IPC through between steps. */

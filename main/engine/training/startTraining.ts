@@ -1,11 +1,14 @@
 import { fork } from 'node:child_process';
-import type { TrainingCommand, TrainingEvent, TrainingProcessMessage, TrainingRequest } from '../../../shared/training.js';
+import type { AdviceView, ManualStep, TrainingCommand, TrainingEvent, TrainingProcessMessage, TrainingRequest } from '../../../shared/training.js';
 import { workerEntry } from '../workerEntry.js';
 
 export interface TrainingHandle {
   pause(): void;
   resume(): void;
   stop(): void;
+  /** While paused: take these updates by hand. */
+  step(manual: ManualStep): void;
+  setAdvice(view: AdviceView): void;
   /** Resolves with the final event: finished or failed (a crash of the process is a failed event). */
   readonly done: Promise<TrainingEvent & { type: 'finished' | 'failed' }>;
   readonly pid: number | undefined;
@@ -83,6 +86,8 @@ export function startTraining(
     pause: () => child.send({ type: 'pause' }),
     resume: () => child.send({ type: 'resume' }),
     stop: () => child.send({ type: 'stop' }),
+    step: (manual) => child.send({ type: 'step', manual }),
+    setAdvice: (view) => child.send({ type: 'advice', view }),
     done,
     pid: child.pid,
   };

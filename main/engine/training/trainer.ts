@@ -4,11 +4,14 @@ import type { Dataset } from '../../data/datasetCache.js';
 import { isLabelled } from '../../../shared/dataset.js';
 import type { PresetId, PresetParams } from '../../../shared/presets.js';
 import { augments } from '../../../shared/recipes.js';
-import type { SampleGrid } from '../../../shared/training.js';
+import type { AdviceView, SampleGrid, WeightFingerprints } from '../../../shared/training.js';
 import { buildModels } from '../models/buildModels.js';
 import type { GanModels, ImageShape } from '../models/imageShape.js';
 import { mixSeed, seededRandom } from '../../../shared/random.js';
 import { StepSeeds } from '../models/seeds.js';
+import { adviceHeatGrid, discriminatorGradient } from '../samples/advice.js';
+import { generate, toPixels } from '../samples/generate.js';
+import { composeGrid } from '../samples/grid.js';
 import { disposeFixedNoise, drawGrid, fixedNoise, type FixedNoise } from '../samples/sampleGrid.js';
 import { RealBatches } from './batches.js';
 import { DiffAugment } from './diffAugment.js';
@@ -37,6 +40,10 @@ export interface StepLosses {
 
 /** Phases that draw random numbers within a step; each gets its own seed. */
 const PHASE = { noise: 1, fakeLabels: 2, augmentReal: 3, augmentFake: 4, penaltyMix: 5, augmentGenerator: 6, generatorStep: 99 } as const;
+/** D updates taken by hand get their draws from k at and above this, apart from the scheduled ones. */
+const MANUAL_K = 0x10000;
+/** Real images in the advice view of a real batch (a grid of 8 columns). */
+const ADVICE_REAL_IMAGES = 32;
 
 export const imageShapeOf = (dataset: Pick<Dataset, 'manifest'>): ImageShape => ({
   height: dataset.manifest.height,
@@ -75,7 +82,9 @@ export class Trainer {
   private readonly varsD: tf.Variable[];
   private readonly loss: AdversarialLoss;
   private readonly augment: DiffAugment | null;
-  private latest: tf.Scalar[] = [];
+  private latest: Partial<Record<'dLoss' | 'gLoss' | 'dReal' | 'dFake', tf.Scalar>> = {};
+  /** Updates taken by hand so far (each gets its own random draws). */
+  private manualUpdates = 0;
   private readonly fixed: FixedNoise;
 
   constructor(readonly config: TrainerConfig) {
@@ -127,15 +136,78 @@ export class Trainer {
     this.step++;
     this.average?.update(this.step);
     const [dLoss, dReal, dFake] = keep;
-    this.setLatest([dLoss, gLoss, dReal, dFake]);
+    this.setLatest({ dLoss, gLoss, dReal, dFake });
+  }
+
+  /**
+   * Updates chosen by hand while a run is paused: `discriminatorUpdates` D updates, then one G update
+   * if `generatorUpdate`. A G update counts as a step; D updates alone do not. Their random draws
+   * are their own, so the scheduled steps after them draw what they would have drawn.
+   */
+  manualStep(discriminatorUpdates: number, generatorUpdate: boolean): void {
+    const { dStepsPerG } = this.config.params;
+    let inputs: FakeInputs | undefined;
+    for (let i = 0; i < discriminatorUpdates; i++) {
+      if (inputs) disposeInputs(inputs);
+      const k = MANUAL_K + this.manualUpdates++;
+      inputs = this.fakeInputs(k);
+      const [dLoss, dReal, dFake] = this.updateDiscriminator(this.step * dStepsPerG + (i % dStepsPerG), k, inputs);
+      this.setLatest({ dLoss, dReal, dFake });
+    }
+    if (generatorUpdate) {
+      inputs ??= this.fakeInputs(MANUAL_K + this.manualUpdates++);
+      this.setLatest({ gLoss: this.updateGenerator(inputs) });
+      this.step++;
+      this.average?.update(this.step);
+    }
+    if (inputs) disposeInputs(inputs);
+  }
+
+  /** Short fingerprints of G's and D's trainable weights, to tell which a step changed. */
+  async weightFingerprints(): Promise<WeightFingerprints> {
+    const fingerprint = async (variables: tf.Variable[]) => {
+      let h = 0x811c9dc5;
+      for (const v of variables) {
+        const bytes = new Uint8Array((await v.data()).buffer);
+        for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+      }
+      return (h >>> 0).toString(16).padStart(8, '0');
+    };
+    return { generator: await fingerprint(this.varsG), discriminator: await fingerprint(this.varsD) };
+  }
+
+  /** D's advice over the sample grid (the images it is drawn from) or over a batch of real images, with those images. */
+  async adviceGrid(view: Exclude<AdviceView, 'off'>): Promise<{ grid: SampleGrid; advice: SampleGrid }> {
+    const { shape } = this.models;
+    const { images, classes, rows, cols } = tf.tidy(() => {
+      if (view === 'samples') {
+        return { images: generate(this.sampler, this.fixed.noise, this.fixed.classes), classes: this.fixed.classes?.clone(), rows: this.fixed.rows, cols: this.fixed.cols };
+      }
+      const n = Math.min(ADVICE_REAL_IMAGES, this.batchSize);
+      this.batches.fill(this.step * this.config.params.dStepsPerG);
+      const real = tf.tensor4d(this.batches.pixels.subarray(0, n * shape.height * shape.width * shape.channels), [n, shape.height, shape.width, shape.channels]);
+      const labels = this.models.conditional ? tf.tensor2d(this.batches.labels.subarray(0, n), [n, 1]) : undefined;
+      return { images: real, classes: labels, rows: Math.ceil(n / 8), cols: 8 };
+    });
+    try {
+      const pixels = tf.tidy(() => toPixels(images));
+      const gradient = discriminatorGradient(this.models, images, classes);
+      try {
+        return { grid: composeGrid(Uint8Array.from(await pixels.data()), shape, rows, cols), advice: await adviceHeatGrid(gradient, rows, cols) };
+      } finally {
+        tf.dispose([pixels, gradient]);
+      }
+    } finally {
+      tf.dispose([images, ...(classes ? [classes] : [])]);
+    }
   }
 
   /** Reads the last step's numbers back from the device (the only readback of the hot loop). */
   async readLosses(): Promise<StepLosses> {
-    const scalars = [...this.latest, this.optimizerD.gradientNorm, this.optimizerG.gradientNorm];
-    if (this.latest.length === 0) return { dLoss: NaN, gLoss: NaN, dReal: NaN, dFake: NaN, gradNormD: NaN, gradNormG: NaN };
-    const [dLoss, gLoss, dReal, dFake, gradNormD, gradNormG] = await Promise.all(scalars.map(async (t) => (t ? (await t.data())[0] : NaN)));
-    return { dLoss, gLoss, dReal, dFake, gradNormD, gradNormG };
+    const { dLoss, gLoss, dReal, dFake } = this.latest;
+    const scalars = [dLoss, gLoss, dReal, dFake, this.optimizerD.gradientNorm, this.optimizerG.gradientNorm];
+    const [d, g, real, fake, normD, normG] = await Promise.all(scalars.map(async (t) => (t ? (await t.data())[0] : NaN)));
+    return { dLoss: d, gLoss: g, dReal: real, dFake: fake, gradNormD: normD, gradNormG: normG };
   }
 
   /** The fixed-noise sample grid: one row per class for conditional presets. */
@@ -144,8 +216,8 @@ export class Trainer {
   }
 
   dispose(): void {
-    tf.dispose(this.latest);
-    this.latest = [];
+    tf.dispose(Object.values(this.latest));
+    this.latest = {};
     disposeFixedNoise(this.fixed);
     this.optimizerG.dispose();
     this.optimizerD.dispose();
@@ -154,9 +226,12 @@ export class Trainer {
     this.models.discriminator.dispose();
   }
 
-  private setLatest(scalars: tf.Scalar[]): void {
-    tf.dispose(this.latest);
-    this.latest = scalars;
+  /** Replaces the step's scalars that were measured again; a hand-taken G update keeps D's last ones. */
+  private setLatest(scalars: Partial<Record<'dLoss' | 'gLoss' | 'dReal' | 'dFake', tf.Scalar>>): void {
+    for (const [name, tensor] of Object.entries(scalars) as [keyof typeof scalars, tf.Scalar][]) {
+      this.latest[name]?.dispose();
+      this.latest[name] = tensor;
+    }
   }
 
   /** Noise and class ids for D's k-th update of this step (G's update reuses the last). */

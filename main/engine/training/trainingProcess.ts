@@ -8,7 +8,7 @@
  * line). A second signal quits at once: the last complete checkpoint stays, the half-written one
  * is a leftover the next open removes, and the run shows as interrupted.
  */
-import type { TrainingCommand, TrainingProcessMessage } from '../../../shared/training.js';
+import type { AdviceView, ManualStep, TrainingCommand, TrainingProcessMessage } from '../../../shared/training.js';
 import type { RunControl } from './runControl.js';
 
 /** An Electron utility process talks through parentPort; a forked Node process through its IPC channel. */
@@ -21,6 +21,8 @@ if (!parentPort && !process.send) throw new Error('trainingProcess must be start
 
 let paused = false;
 let stopRequested = false;
+let advice: AdviceView = 'off';
+const manualSteps: ManualStep[] = [];
 let wake: (() => void) | null = null;
 let started = false;
 let signals = 0;
@@ -32,7 +34,11 @@ const control: RunControl = {
   get stopRequested() {
     return stopRequested;
   },
+  get advice() {
+    return advice;
+  },
   untilResumed: () => new Promise<void>((resolve) => (wake = resolve)),
+  takeManualStep: () => manualSteps.shift(),
 };
 
 const requestStop = () => {
@@ -75,6 +81,15 @@ const onCommand = (command: TrainingCommand) => {
       break;
     case 'stop':
       requestStop();
+      break;
+    case 'step':
+      // Only a paused run takes steps by hand; the services refuse the request otherwise.
+      if (!paused) break;
+      manualSteps.push(command.manual);
+      wake?.();
+      break;
+    case 'advice':
+      advice = command.view;
       break;
   }
 };

@@ -324,7 +324,7 @@ test('pause holds the feature network; early stop ends the run after K checkpoin
   // Pause as soon as the feature network reports progress; resume a moment after the run says it paused.
   let paused = false;
   let wake: (() => void) | undefined;
-  const control: RunControl = { get paused() { return paused; }, stopRequested: false, untilResumed: () => new Promise<void>((resolve) => (wake = resolve)) };
+  const control: RunControl = { get paused() { return paused; }, stopRequested: false, advice: 'off', untilResumed: () => new Promise<void>((resolve) => (wake = resolve)), takeManualStep: () => undefined };
   const onEvent = (e: TrainingEvent) => {
     seen.push(e);
     if (e.type === 'feature-net' && e.state === 'training' && !seen.some((s) => s.type === 'paused')) paused = true;

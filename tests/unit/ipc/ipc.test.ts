@@ -41,6 +41,8 @@ const malformed: Record<Channel, { payload: unknown; names: string }> = {
   resumeTraining: { payload: { id: 1 }, names: 'id' },
   stopTraining: { payload: { id: 1 }, names: 'id' },
   getTrainingState: { payload: undefined, names: 'request' },
+  stepTraining: { payload: { discriminator: 11, generator: true }, names: 'discriminator' },
+  setAdviceView: { payload: { view: 'everything' }, names: 'view' },
   listRuns: { payload: { project: '/etc' }, names: 'project' },
   getRunMetrics: { payload: { runId: '../../etc' }, names: 'runId' },
   getCheckpointSamples: { payload: { runId: 'run-001', checkpointId: '../x' }, names: 'checkpointId' },
@@ -74,6 +76,8 @@ function fakeTraining(request: TrainingRequest, onEvent: (event: TrainingEvent) 
   return {
     pause: () => onEvent({ type: 'paused', step: 3 }),
     resume: () => onEvent({ type: 'resumed', step: 3 }),
+    step: () => undefined,
+    setAdvice: () => undefined,
     stop: () => {
       const event = { type: 'finished', step: 3, reason: 'stopped' } as const;
       onEvent(event);
