@@ -112,7 +112,7 @@ async function trainLoop(open: OpenRun, emit: (event: TrainingEvent) => void, co
 async function recordMetrics({ trainer, log, totalSteps, checkpoints }: OpenRun, rate: RateMeter, emit: (event: TrainingEvent) => void, manual?: ManualStep): Promise<Extract<RunEnd, { type: 'failed' }> | { type: 'measured'; losses: StepLosses }> {
   const step = trainer.step;
   const losses = await trainer.readLosses();
-  const bad = Object.entries(losses).find(([, v]) => !Number.isFinite(v));
+  const bad = (Object.entries(losses) as [keyof StepLosses, number][]).find(([name, v]) => !Number.isFinite(v) && trainer.hasMeasured(name));
   if (bad) {
     const kept = checkpoints.lastStep >= 0 ? `the last good checkpoint (step ${checkpoints.lastStep}) is kept` : 'no checkpoint was written';
     return {

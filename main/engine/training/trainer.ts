@@ -202,6 +202,13 @@ export class Trainer {
     }
   }
 
+  /** False for a number no update has measured yet (G's loss after only a Step D at step 0); it reads as NaN. */
+  hasMeasured(name: keyof StepLosses): boolean {
+    if (name === 'gradNormD') return this.optimizerD.gradientNorm !== null;
+    if (name === 'gradNormG') return this.optimizerG.gradientNorm !== null;
+    return this.latest[name] !== undefined;
+  }
+
   /** Reads the last step's numbers back from the device (the only readback of the hot loop). */
   async readLosses(): Promise<StepLosses> {
     const { dLoss, gLoss, dReal, dFake } = this.latest;

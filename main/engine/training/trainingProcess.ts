@@ -37,7 +37,8 @@ const control: RunControl = {
   get advice() {
     return advice;
   },
-  untilResumed: () => new Promise<void>((resolve) => (wake = resolve)),
+  // At once when there is already something to do: a command may arrive before the run starts waiting.
+  untilResumed: () => (!paused || stopRequested || manualSteps.length > 0 ? Promise.resolve() : new Promise<void>((resolve) => (wake = resolve))),
   takeManualStep: () => manualSteps.shift(),
 };
 
