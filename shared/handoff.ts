@@ -82,6 +82,8 @@ export interface PytorchJobFile {
   /** The dataset's classes in label order (empty when unlabelled). */
   classes: { id: number; name: string }[];
   dataset: { name: string; count: number; file: string };
+  /** The recipe's augment "auto" is on below this many images (shared/recipes.ts), judged on the job's own dataset. */
+  augmentAutoBelow: number;
   /** The studio checkpoint the job was exported from; its weights are in `init` when present. */
   source: { runId: string; checkpointId: string; step: number; epoch: number; backend?: string };
   init: string | null;

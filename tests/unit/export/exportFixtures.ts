@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PresetId } from '../../../shared/presets.js';
 import { importBuiltin } from '../../../main/data/builtins/index.js';
 import { initBackend } from '../../../main/engine/backend/initBackend.js';
 import { readLayersModel, writeLayersModel } from '../../../main/engine/checkpoint/generatorFiles.js';
+import { encodeNamedTensors, readNamedTensors } from '../../../main/engine/checkpoint/weightsFile.js';
 import { runTraining } from '../../../main/engine/training/runTraining.js';
 import { findCheckpoint } from '../../../main/project/findCheckpoint.js';
 import { ensureProject } from '../../../main/project/project.js';
@@ -60,21 +61,35 @@ export async function scrambledCopy(checkpointDir: string, into: string, seed: n
   await initBackend(TRAINING_BACKEND);
   await cp(checkpointDir, into, { recursive: true });
   const model = await readLayersModel(join(into, 'generator'));
-  const weights = model.weights.map((w, i) => {
-    const name = w.originalName;
-    const shape = w.shape as number[];
-    if (name.endsWith('moving_variance')) return tf.randomUniform(shape, 0.3, 3, 'float32', seed + i);
-    if (name.endsWith('gamma')) return tf.randomUniform(shape, 0.5, 2, 'float32', seed + i);
-    const fanIn = shape.length > 1 ? shape.slice(0, -1).reduce((a, b) => a * b, 1) : 1;
-    const std = name.endsWith('embeddings') || shape.length === 1 ? 0.5 : 1.5 / Math.sqrt(fanIn);
-    return tf.randomNormal(shape, 0, std, 'float32', seed + i);
-  });
+  const weights = model.weights.map((w, i) => scrambledWeight(w.originalName, w.shape as number[], seed + i));
   model.setWeights(weights);
   await rm(join(into, 'generator'), { recursive: true });
   await writeLayersModel(model, join(into, 'generator'));
   tf.dispose(weights);
   model.dispose();
   return into;
+}
+
+/** A large random value for a weight of this name and shape (batch-norm statistics and scales kept plausible). */
+function scrambledWeight(name: string, shape: number[], seed: number): tf.Tensor {
+  if (name.endsWith('moving_variance')) return tf.randomUniform(shape, 0.3, 3, 'float32', seed);
+  if (name.endsWith('gamma')) return tf.randomUniform(shape, 0.5, 2, 'float32', seed);
+  const fanIn = shape.length > 1 ? shape.slice(0, -1).reduce((a, b) => a * b, 1) : 1;
+  const std = name.endsWith('embeddings') || shape.length === 1 ? 0.5 : 1.5 / Math.sqrt(fanIn);
+  return tf.randomNormal(shape, 0, std, 'float32', seed);
+}
+
+/**
+ * Scrambles, in place, a checkpoint's weight file pair `<name>.json/.bin` (discriminator,
+ * generator-trained) as scrambledCopy does generator/; fixed tables (the one-hot class planes) stay.
+ */
+export async function scrambleTensors(checkpointDir: string, name: string, seed: number): Promise<void> {
+  const saved = await readNamedTensors(join(checkpointDir, `${name}.json`), join(checkpointDir, `${name}.bin`));
+  const scrambled = saved.map((w, i) => ({ name: w.name, tensor: w.name.includes('onehot') ? w.tensor : scrambledWeight(w.name, w.tensor.shape, seed + i) }));
+  const { spec, data } = await encodeNamedTensors(scrambled);
+  await writeFile(join(checkpointDir, `${name}.json`), spec);
+  await writeFile(join(checkpointDir, `${name}.bin`), data);
+  tf.dispose([...saved, ...scrambled].map((w) => w.tensor));
 }
 
 /** Largest absolute difference between two equal-length arrays. */

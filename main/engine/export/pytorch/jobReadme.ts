@@ -1,5 +1,25 @@
 import type { PytorchJobFile } from '../../../../shared/handoff.js';
 
+/** The run's recipe in words, as the job trains it. */
+function recipeLine(job: PytorchJobFile): string {
+  const { params } = job;
+  const loss = {
+    bce: 'non-saturating binary cross-entropy on D\'s logit',
+    hinge: 'the hinge loss',
+    lsgan: 'the least-squares (LSGAN) loss',
+    'wgan-gp': `the Wasserstein loss with a gradient penalty of ${params.gradientPenalty} at points between real and fake images`,
+  }[params.loss];
+  const parts = [loss];
+  if (params.r1 > 0) parts.push(`R1 ${params.r1} on real images`);
+  if (params.spectralNorm) parts.push('spectral norm on D\'s layers');
+  if (params.spectralNorm || params.loss === 'wgan-gp') parts.push('no batch norm in D');
+  parts.push(params.emaDecay > 0 ? `a moving average of G (decay ${params.emaDecay}), which generator.onnx is` : 'no moving average of G');
+  const augmenting = params.augment === 'on' || (params.augment === 'auto' && job.dataset.count < job.augmentAutoBelow);
+  const auto = params.augment === 'auto' ? ` (auto: on below ${job.augmentAutoBelow.toLocaleString('en-US')} images)` : '';
+  parts.push(augmenting ? `DiffAugment (${params.augmentPolicy.join(', ')}) of every image D sees${auto}` : `no augmentation${auto}`);
+  return parts.join('; ');
+}
+
 /** The job's README.md: the commands first, then what it trains and how it matches the studio. */
 export function jobReadme(job: PytorchJobFile, hasDiscriminator: boolean): string {
   const { image, params, source } = job;
@@ -75,10 +95,11 @@ ${paramRows.join('\n')}
 
 The layers, their sizes and names, the initialisation (Glorot-uniform dense layers for the MLP
 presets; N(0, 0.02) weights and N(1, 0.02) batch-norm scales for the convolutional ones; N(0, 1)
-class embeddings), the loss (binary cross-entropy on D's logit, D on real then fake
-\`dStepsPerG\` times, then G with target 1) and Adam (the run's rates and betas, epsilon 1e-7 as
-TensorFlow.js) are the studio's; \`gan_models.py\` holds them. With \`--init-from\` the generator
-draws the studio's images for the same noise (within about 2e-6 in GAN Studio's tests).
+class embeddings) and Adam (the run's rates and betas, epsilon 1e-7 as TensorFlow.js) are the
+studio's; \`gan_models.py\` holds them. So is the recipe: ${recipeLine(job)}. D updates
+\`dStepsPerG\` times on a real and a fake batch, then G once; \`losses.py\`,
+\`diff_augment.py\` and \`generator_average.py\` hold the rest. With \`--init-from\` G, ${params.emaDecay > 0 ? 'its moving average ' : ''}and D
+compute what the studio's do for the same input (within about 5e-6 in GAN Studio's tests).
 
 What differs: random numbers come from PyTorch's generator (a run is reproducible from its seed
 here, not bit-for-bit the studio's); batch norm normalises each GPU's share of the batch unless

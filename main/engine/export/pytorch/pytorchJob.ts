@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { isLabelled } from '../../../../shared/dataset.js';
 import { PYTORCH_JOB_FILE, PYTORCH_JOB_FORMAT, PYTORCH_JOB_VERSION, type PytorchJobFile } from '../../../../shared/handoff.js';
 import { presets } from '../../../../shared/presets.js';
-import { savedParams } from '../../../../shared/recipes.js';
+import { AUGMENT_AUTO_BELOW, savedParams } from '../../../../shared/recipes.js';
 import { openDataset } from '../../../data/datasetCache.js';
 import { writeDatasetNpz } from '../../../data/handoff/npzDataset.js';
 import { readCheckpointFile } from '../../../project/checkpoints.js';
@@ -21,8 +21,11 @@ import { jobReadme } from './jobReadme.js';
 const JOB_SOURCES = fileURLToPath(new URL('./job/', import.meta.url));
 export const JOB_DATASET = 'data/dataset.npz';
 export const JOB_INIT = 'init';
-/** What a studio checkpoint holds that the job reads with --init-from (not the sample grid or metrics). */
-const CHECKPOINT_PARTS = ['checkpoint.json', 'generator', 'discriminator.json', 'discriminator.bin', 'optimizer-g.json', 'optimizer-g.bin', 'optimizer-d.json', 'optimizer-d.bin'];
+/**
+ * What a studio checkpoint holds that the job reads with --init-from (not the sample grid or
+ * metrics): generator/ is G's moving average when the run keeps one, generator-trained G itself.
+ */
+const CHECKPOINT_PARTS = ['checkpoint.json', 'generator', 'generator-trained.json', 'generator-trained.bin', 'discriminator.json', 'discriminator.bin', 'optimizer-g.json', 'optimizer-g.bin', 'optimizer-d.json', 'optimizer-d.bin'];
 
 export interface JobExport {
   outDir: string;
@@ -67,6 +70,7 @@ export async function writePytorchJob(projectDir: string, found: FoundCheckpoint
     image: file.image,
     classes: classes.map((name, id) => ({ id, name })),
     dataset: { name: manifest.name, count: manifest.count, file: JOB_DATASET },
+    augmentAutoBelow: AUGMENT_AUTO_BELOW,
     source: { runId: found.runId, checkpointId: file.id, step: file.step, epoch: file.epoch, backend: file.backend },
     init: JOB_INIT,
     onnxMetadata: { ...base, model: ONNX_FILE, ...onnxModelIO(base) },

@@ -1,5 +1,9 @@
 """The GAN Studio presets in PyTorch: the same layers, sizes, initialisation and layer names.
 
+D follows the run's recipe as the studio builds it: spectral normalization on its weight layers
+when `spectralNorm` is on, and no batch norm under spectral norm or WGAN-GP (convolutions then
+keep their bias).
+
 Every module is named after the studio's layer (g_project, g_bn0, d_conv1, ...) so a studio
 checkpoint's weights map onto it by name (studio_checkpoint.py) and the ONNX writer can emit
 the studio's graph (onnx_writer.py). Images go in and out as NCHW tensors in [-1, 1]; where the
@@ -50,6 +54,56 @@ def _dcgan_init(module):
             nn.init.zeros_(layer.bias)
 
 
+def _normalize(x):
+    # The studio's x / (|x| + 1e-12), not F.normalize's x / max(|x|, eps).
+    return x / (x.norm() + 1e-12)
+
+
+class _SpectralNorm:
+    """Spectral normalization (Miyato et al. 2018) as main/engine/models/spectralNorm.ts does it:
+    the weight seen as a [units, fan-in] matrix W is divided by sigma(W), estimated by one step of
+    power iteration per call from the vector u kept in the buffer `sn_u` (the studio's non-trainable
+    sn_u weight): v = norm(W^T u), u' = norm(W v), sigma = u'^T W v with u' and v constants for the
+    gradient. Training calls keep u'; inference calls compute it afresh from u and keep nothing, as
+    the studio's layer does. Permuting W's fan-in (PyTorch's [out, in, kh, kw] against Keras's
+    [kh, kw, in, out]) changes neither sigma nor u."""
+
+    def _init_sn(self, units):
+        self.register_buffer('sn_u', torch.randn(units))
+
+    def normalized_weight(self):
+        matrix = self.weight.reshape(self.weight.shape[0], -1)
+        with torch.no_grad():
+            v = _normalize(matrix.t() @ self.sn_u)
+            u = _normalize(matrix @ v)
+            if self.training:
+                self.sn_u.copy_(u)
+        return self.weight / torch.dot(u, matrix @ v)
+
+
+class SpectralLinear(nn.Linear, _SpectralNorm):
+    def __init__(self, fan_in, units):
+        super().__init__(fan_in, units)
+        self._init_sn(units)
+
+    def forward(self, x):
+        return F.linear(x, self.normalized_weight(), self.bias)
+
+
+class SpectralConv2d(nn.Conv2d, _SpectralNorm):
+    def __init__(self, channels, units, kernel, stride, padding):
+        super().__init__(channels, units, kernel, stride, padding, bias=True)
+        self._init_sn(units)
+
+    def forward(self, x):
+        return self._conv_forward(x, self.normalized_weight(), self.bias)
+
+
+def discriminator_batch_norm(params):
+    """Whether D has batch norm: not under spectral norm, nor under WGAN-GP, whose penalty is per image."""
+    return not params.get('spectralNorm', False) and params.get('loss', 'bce') != 'wgan-gp'
+
+
 def _to_nhwc_flat(x):
     return x.permute(0, 2, 3, 1).flatten(1)
 
@@ -98,14 +152,15 @@ class MlpDiscriminator(nn.Module):
             self.d_class_embedding = nn.Embedding(classes, class_embedding_size(classes))
             nn.init.normal_(self.d_class_embedding.weight, 0.0, 1.0)
             width += class_embedding_size(classes)
+        dense = SpectralLinear if params.get('spectralNorm', False) else nn.Linear
         self.hidden = []
         for i, units in enumerate(reversed(params['hiddenUnits']), start=1):
-            layer = nn.Linear(width, units)
+            layer = dense(width, units)
             _glorot(layer)
             setattr(self, f'd_dense{i}', layer)
             self.hidden.append(f'd_dense{i}')
             width = units
-        self.d_logit = nn.Linear(width, 1)
+        self.d_logit = dense(width, 1)
         _glorot(self.d_logit)
 
     def forward(self, images, classes=None):
@@ -156,8 +211,9 @@ class DcganGenerator(nn.Module):
 
 
 class DcganDiscriminator(nn.Module):
-    """Stride-2 convolutions (BN after all but the first) with LeakyReLU, NHWC flatten, dense logit.
-    Conditional: the one-hot class as constant image planes after the picture's channels."""
+    """Stride-2 convolutions (BN after all but the first, unless the recipe drops it) with LeakyReLU,
+    NHWC flatten, dense logit; spectral norm on each when the recipe has it. Conditional: the
+    one-hot class as constant image planes after the picture's channels."""
 
     def __init__(self, image, params, classes):
         super().__init__()
@@ -165,14 +221,19 @@ class DcganDiscriminator(nn.Module):
         self.leak = params['leak']
         self.classes = classes
         base = params['baseFilters']
+        spectral = params.get('spectralNorm', False)
+        self.batch_norm = discriminator_batch_norm(params)
         channels = image['channels'] + classes
         for i in range(self.layers):
             out = base * 2 ** i
-            setattr(self, f'd_conv{i + 1}', nn.Conv2d(channels, out, 4, 2, 1, bias=(i == 0)))
-            if i > 0:
+            with_norm = self.batch_norm and i > 0
+            # TensorFlow's 'same' padding for kernel 4, stride 2 pads 1 on each side: padding=1 here.
+            conv = SpectralConv2d(channels, out, 4, 2, 1) if spectral else nn.Conv2d(channels, out, 4, 2, 1, bias=not with_norm)
+            setattr(self, f'd_conv{i + 1}', conv)
+            if with_norm:
                 setattr(self, f'd_bn{i}', nn.BatchNorm2d(out, eps=BN_EPSILON, momentum=BN_MOMENTUM))
             channels = out
-        self.d_logit = nn.Linear(self.start * self.start * channels, 1)
+        self.d_logit = (SpectralLinear if spectral else nn.Linear)(self.start * self.start * channels, 1)
         _dcgan_init(self)
 
     def forward(self, images, classes=None):
@@ -182,7 +243,7 @@ class DcganDiscriminator(nn.Module):
             x = torch.cat([x, planes.expand(-1, -1, images.shape[2], images.shape[3])], 1)
         for i in range(self.layers):
             x = getattr(self, f'd_conv{i + 1}')(x)
-            if i > 0:
+            if self.batch_norm and i > 0:
                 x = getattr(self, f'd_bn{i}')(x)
             x = F.leaky_relu(x, self.leak)
         return self.d_logit(_to_nhwc_flat(x))

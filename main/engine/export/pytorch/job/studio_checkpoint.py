@@ -1,7 +1,8 @@
 """Reads a GAN Studio checkpoint folder (runs/<run>/checkpoints/step-N/) into the PyTorch models.
 
-The studio keeps TensorFlow.js weights: generator/model.json + weights.bin, and
-discriminator.json/.bin, optimizer-g.json/.bin, optimizer-d.json/.bin as a JSON list of
+The studio keeps TensorFlow.js weights: generator/model.json + weights.bin (G's moving average
+when the run keeps one), generator-trained.json/.bin (then G's own weights, which training goes on
+from), discriminator.json/.bin, optimizer-g.json/.bin, optimizer-d.json/.bin as a JSON list of
 {name, shape, dtype} beside raw little-endian bytes. Weights are matched by the studio's layer
 names, which gan_models.py uses as module names, and turned from Keras layouts into PyTorch's.
 """
@@ -13,7 +14,7 @@ import numpy as np
 import torch
 from torch import nn
 
-WEIGHT = re.compile(r'^(?P<layer>[^/]+)/(?P<short>kernel|bias|gamma|beta|moving_mean|moving_variance|embeddings)(?:_\d+)?$')
+WEIGHT = re.compile(r'^(?P<layer>[^/]+)/(?P<short>kernel|bias|gamma|beta|moving_mean|moving_variance|embeddings|sn_u)(?:_\d+)?$')
 # Keras weight name -> the PyTorch attribute holding it.
 ATTRIBUTE = {
     'kernel': 'weight',
@@ -23,7 +24,9 @@ ATTRIBUTE = {
     'moving_mean': 'running_mean',
     'moving_variance': 'running_var',
     'embeddings': 'weight',
+    'sn_u': 'sn_u',
 }
+TRAINED_GENERATOR = 'generator-trained'
 DTYPES = {'float32': '<f4', 'int32': '<i4'}
 # Layers whose studio weights have no PyTorch counterpart: the cdcgan discriminator's fixed one-hot table.
 FIXED = {'d_class_onehot'}
@@ -150,17 +153,27 @@ def read_checkpoint_file(folder):
         return json.load(f)
 
 
-def load_studio_checkpoint(folder, job, generator, discriminator, optimizer_g=None, optimizer_d=None):
+def load_studio_checkpoint(folder, job, generator, discriminator, optimizer_g=None, optimizer_d=None, average=None):
     """Puts a studio checkpoint into the models (and the optimizers, where it holds their state).
-    Returns the checkpoint's step and epoch and which parts were loaded. An imported generator
-    has no discriminator or optimizer state: those then keep their fresh start."""
+    G gets G's own weights (generator-trained when the checkpoint has them, else generator/), and
+    `average`, G's moving average, gets generator/, as the studio resumes a run. Returns the
+    checkpoint's step and epoch and which parts were loaded. An imported generator has no
+    discriminator or optimizer state: those then keep their fresh start."""
     info = read_checkpoint_file(folder)
     if info.get('preset') != job['preset']:
         raise ValueError(f'{folder} is a {info.get("preset")} checkpoint; this job trains {job["preset"]}')
     if info.get('image') != {k: job['image'][k] for k in ('height', 'width', 'channels')}:
         raise ValueError(f'{folder} was trained on {info.get("image")} images; this job trains {job["image"]}')
-    load_weights(generator, read_generator(folder), 'generator')
-    parts = ['generator']
+    published = read_generator(folder)
+    if average is not None and os.path.isfile(os.path.join(folder, f'{TRAINED_GENERATOR}.json')):
+        load_weights(generator, read_tensors(folder, TRAINED_GENERATOR), TRAINED_GENERATOR)
+        load_weights(average, published, 'generator (moving average)')
+        parts = [TRAINED_GENERATOR, 'generator (moving average)']
+    else:
+        load_weights(generator, published, 'generator')
+        if average is not None:
+            average.load_state_dict(generator.state_dict())
+        parts = ['generator']
     if os.path.isfile(os.path.join(folder, 'discriminator.json')):
         load_weights(discriminator, read_tensors(folder, 'discriminator'), 'discriminator')
         parts.append('discriminator')

@@ -5,10 +5,11 @@
     torchrun --nproc_per_node=4 train.py --init-from init   # continue the studio checkpoint exported with the job
     python3 train.py --max-steps 100                     # one process, no torchrun
 
-The preset, its parameters, the image shape and the classes come from job.json, which GAN
-Studio wrote from the run. The step is the studio's: D on a real batch (target 1 - label
-smoothing) and a fake batch (target 0), dStepsPerG times, then G with target 1; binary
-cross-entropy on D's logits; Adam with the run's rates and betas. Each process trains on its
+The preset, its parameters and recipe, the image shape and the classes come from job.json,
+which GAN Studio wrote from the run. The step is the studio's: D on a real and a fake batch,
+dStepsPerG times, then G, with the run's loss (bce, hinge, lsgan or wgan-gp), WGAN-GP's gradient
+penalty and R1 on D, DiffAugment of everything D sees when the run augments, and a moving
+average of G after each G update; Adam with the run's rates and betas. Each process trains on its
 own slice of every batch (DistributedDataParallel averages the gradients); rank 0 alone writes
 checkpoints, metrics and the ONNX model. Run it again with the same --out and it resumes from
 the newest checkpoint.
@@ -24,15 +25,17 @@ import time
 import torch
 import torch.distributed as dist
 from torch import nn
-from torch.nn import functional as F
 from torch.nn.parallel import DistributedDataParallel
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
+from diff_augment import DiffAugment, augments  # noqa: E402
 from gan_models import build_models, parameter_count, seed_for  # noqa: E402
+from generator_average import GeneratorAverage  # noqa: E402
 from job_checkpoints import latest_checkpoint, load_checkpoint, save_checkpoint  # noqa: E402
 from job_data import Batches, load_dataset  # noqa: E402
+from losses import gradient_penalty, losses_of, r1_penalty  # noqa: E402
 from onnx_writer import generator_onnx  # noqa: E402
 from studio_checkpoint import load_studio_checkpoint  # noqa: E402
 
@@ -65,20 +68,53 @@ def parse_args(job):
     return parser.parse_args()
 
 
-class DiscriminatorPair(nn.Module):
-    """D on the real and the fake batch in one call, so DistributedDataParallel sees one forward
-    per backward while D still normalises each batch on its own, as in the studio."""
+class Recipe:
+    """The run's loss, penalties and augmentation, as main/engine/training/trainer.ts applies them."""
 
-    def __init__(self, d):
+    def __init__(self, params, augmenting):
+        self.d_loss, self.g_loss = losses_of(params['loss'])
+        self.real_target = 1.0 - params['labelSmoothing']
+        self.gp = params['gradientPenalty'] if params['loss'] == 'wgan-gp' else 0.0
+        self.r1 = params['r1']
+        self.augment = DiffAugment(params['augmentPolicy']) if augmenting else (lambda x: x)
+
+    def generator_loss(self, d, fake, classes):
+        return self.g_loss(d(self.augment(fake), classes))
+
+
+class DiscriminatorStep(nn.Module):
+    """D's whole loss in one call: the real and fake batches (each augmented when the run augments,
+    each normalised on its own, as in the studio), plus the penalties on what D saw. One forward per
+    backward keeps DistributedDataParallel's gradient averaging right; the penalties' gradients with
+    respect to images are taken inside, so only the weights' gradients reach its hooks."""
+
+    def __init__(self, d, recipe):
         super().__init__()
         self.d = d
+        self.recipe = recipe
 
     def forward(self, real, fake, real_classes, fake_classes):
-        return self.d(real, real_classes), self.d(fake, fake_classes)
+        recipe = self.recipe
+        real_seen, fake_seen = recipe.augment(real), recipe.augment(fake)
+        real_logits, fake_logits = self.d(real_seen, real_classes), self.d(fake_seen, fake_classes)
+        loss = recipe.d_loss(real_logits, fake_logits, recipe.real_target)
+        critic = lambda images: self.d(images, real_classes)  # noqa: E731
+        if recipe.gp:
+            loss = loss + gradient_penalty(critic, real_seen, fake_seen, recipe.gp)
+        if recipe.r1 > 0:
+            loss = loss + r1_penalty(critic, real_seen, recipe.r1)
+        return loss, real_logits, fake_logits
 
 
-def bce(logits, target):
-    return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, target))
+def describe_recipe(params, augmenting):
+    parts = [f'loss {params["loss"]}' + (f' (gradient penalty {params["gradientPenalty"]}, {params["dStepsPerG"]} D steps per G)' if params['loss'] == 'wgan-gp' else '')]
+    if params['r1'] > 0:
+        parts.append(f'R1 {params["r1"]}')
+    if params['spectralNorm']:
+        parts.append('spectral norm in D')
+    parts.append(f'EMA of G {params["emaDecay"]}' if params['emaDecay'] > 0 else 'no EMA')
+    parts.append(f'DiffAugment {", ".join(params["augmentPolicy"])}' if augmenting else 'no augmentation')
+    return '; '.join(parts)
 
 
 def pick_device(choice, local_rank):
@@ -137,6 +173,9 @@ def train(args, job, rank, world, device):
     steps_per_epoch = max(1, batches.per_epoch // d_steps)
     total = args.epochs * steps_per_epoch if args.max_steps is None else min(args.epochs * steps_per_epoch, args.max_steps)
 
+    augmenting = augments(params, len(images), job['augmentAutoBelow'])
+    recipe = Recipe(params, augmenting)
+
     torch.manual_seed(args.seed)
     g, d, conditional = build_models(job)
     g.to(device)
@@ -145,6 +184,7 @@ def train(args, job, rank, world, device):
         if device.type != 'cuda':
             raise ValueError('--sync-bn needs CUDA devices')
         g, d = nn.SyncBatchNorm.convert_sync_batchnorm(g), nn.SyncBatchNorm.convert_sync_batchnorm(d)
+    average = GeneratorAverage(g, params['emaDecay']) if params['emaDecay'] > 0 else None
     betas = (params['beta1'], params['beta2'])
     opt_g = torch.optim.Adam(g.parameters(), lr=params['learningRateG'], betas=betas, eps=STUDIO_ADAM_EPSILON)
     opt_d = torch.optim.Adam(d.parameters(), lr=params['learningRateD'], betas=betas, eps=STUDIO_ADAM_EPSILON)
@@ -155,29 +195,31 @@ def train(args, job, rank, world, device):
         state = load_checkpoint(latest, device)
         g.load_state_dict(state['g'])
         d.load_state_dict(state['d'])
+        if average is not None:
+            average.generator.load_state_dict(state.get('g_ema', state['g']))
         opt_g.load_state_dict(state['opt_g'])
         opt_d.load_state_dict(state['opt_d'])
         step, start = state['step'], f'checkpoint {latest}'
         if args.init_from:
             start += ' (--init-from is used only when the output folder has no checkpoint yet)'
     elif args.init_from:
-        loaded = load_studio_checkpoint(args.init_from, job, g, d, opt_g, opt_d)
+        loaded = load_studio_checkpoint(args.init_from, job, g, d, opt_g, opt_d, average.generator if average else None)
         step, start = loaded['step'], f'studio checkpoint {loaded["run"]}/{loaded["id"]} ({", ".join(loaded["parts"])})'
     log = Log(args.out, rank, step)
 
-    pair = DiscriminatorPair(d)
-    g_run, pair_run = g, pair
+    d_step = DiscriminatorStep(d, recipe)
+    g_run, d_step_run = g, d_step
     if world > 1:
         ids = {'device_ids': [device.index]} if device.type == 'cuda' else {}
-        g_run, pair_run = DistributedDataParallel(g, **ids), DistributedDataParallel(pair, **ids)
+        g_run, d_step_run = DistributedDataParallel(g, **ids), DistributedDataParallel(d_step, **ids)
 
     log.say(f'{job["presetTitle"]} ({job["preset"]}), {job["image"]["height"]}x{job["image"]["width"]}x{job["image"]["channels"]}, '
             f'G {parameter_count(g):,} / D {parameter_count(d):,} parameters; torch {torch.__version__} on {world} x {device.type}')
     log.say(f'Batch {batch} ({batches.per_process} per process), {steps_per_epoch} steps/epoch, steps {step} -> {total}; from {start}')
+    log.say(f'Recipe: {describe_recipe(params, augmenting)}')
 
     classes = len(job['classes']) if conditional else 0
     noise_size = params['noiseSize']
-    smooth = 1.0 - params['labelSmoothing']
     last_saved, timer_step, timer = -1, step, time.perf_counter()
     while step < total:
         # Every random draw of a step is a function of (seed, rank, step), so a resumed job continues as if it never stopped.
@@ -188,19 +230,20 @@ def train(args, job, rank, world, device):
             fake_classes = torch.randint(0, classes, (batches.per_process,), device=device) if conditional else None
             with torch.no_grad():
                 fake = g_run(noise, fake_classes)
-            real_logits, fake_logits = pair_run(real, fake, real_classes if conditional else None, fake_classes)
-            d_loss = bce(real_logits, smooth) + bce(fake_logits, 0.0)
+            d_loss, real_logits, fake_logits = d_step_run(real, fake, real_classes if conditional else None, fake_classes)
             opt_d.zero_grad(set_to_none=True)
             d_loss.backward()
             opt_d.step()
         # G's step: only G's weights get gradients; D runs outside DDP, its gradients are not wanted.
         set_trainable(d, False)
-        g_loss = bce(d(g_run(noise, fake_classes), fake_classes), 1.0)
+        g_loss = recipe.generator_loss(d, g_run(noise, fake_classes), fake_classes)
         opt_g.zero_grad(set_to_none=True)
         g_loss.backward()
         opt_g.step()
         set_trainable(d, True)
         step += 1
+        if average is not None:
+            average.update(step)
 
         due = step % steps_per_epoch == 0 or (args.checkpoint_every and step % args.checkpoint_every == 0) or step == total
         if step % args.log_every == 0 or due:
@@ -224,11 +267,13 @@ def train(args, job, rank, world, device):
         if due and log_rank0:
             state = {'step': step, 'epoch': step // steps_per_epoch, 'g': g.state_dict(), 'd': d.state_dict(),
                      'opt_g': opt_g.state_dict(), 'opt_d': opt_d.state_dict(), 'preset': job['preset'], 'params': params}
+            if average is not None:
+                state['g_ema'] = average.generator.state_dict()
             log.say(f'checkpoint {save_checkpoint(args.out, state, rank, world)} (rank {rank})')
             last_saved = step
 
     if log_rank0:
-        write_generator(args.out, g, job, step, step // steps_per_epoch, args.seed, f'pytorch {torch.__version__} ({world} x {device.type})')
+        write_generator(args.out, average.generator if average else g, job, step, step // steps_per_epoch, args.seed, f'pytorch {torch.__version__} ({world} x {device.type})')
     return 0
 
 
