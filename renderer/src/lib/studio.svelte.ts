@@ -108,8 +108,15 @@ class StudioState {
    */
   setStatus(status: TrainingStatus, fresh?: { resumedFrom?: string }): void {
     if (status === 'starting') {
-      this.plainTraining = { ...idleTraining(), status, projectPath: this.project?.path ?? null, resumedFrom: fresh?.resumedFrom ?? null };
+      this.plainTraining = { ...idleTraining(), status, projectPath: this.project?.path ?? null, resumedFrom: fresh?.resumedFrom ?? null, adviceView: this.plainTraining.adviceView };
     } else this.plainTraining.status = status;
+    this.training = { ...this.plainTraining };
+  }
+
+  /** The advice view as the services confirmed it; its picture goes when it is turned off. */
+  setAdvice(view: TrainingState['adviceView']): void {
+    this.plainTraining.adviceView = view;
+    if (view === 'off') this.plainTraining.advice = null;
     this.training = { ...this.plainTraining };
   }
 
@@ -119,7 +126,8 @@ class StudioState {
   }
 
   private onTrainingEvent(event: TrainingEvent): void {
-    if (event.type === 'started') this.plainTraining = { ...idleTraining(), projectPath: this.project?.path ?? null };
+    // The advice view is the window's choice and outlives the run.
+    if (event.type === 'started') this.plainTraining = { ...idleTraining(), projectPath: this.project?.path ?? null, adviceView: this.plainTraining.adviceView };
     applyTrainingEvent(this.plainTraining, event, MAX_CHART_POINTS);
     // A new object each time, so everything reading `training` updates; the arrays inside are shared.
     this.training = { ...this.plainTraining };
