@@ -48,6 +48,8 @@ const studio: StudioApi = {
   getRunMetrics: invoke('getRunMetrics'),
   getCheckpointSamples: invoke('getCheckpointSamples'),
   sampleCheckpoint: invoke('sampleCheckpoint'),
+  listFilmFrames: invoke('listFilmFrames'),
+  getFilmFrame: invoke('getFilmFrame'),
   getRunQuality: invoke('getRunQuality'),
   measureCheckpoint: invoke('measureCheckpoint'),
   listExportFormats: invoke('listExportFormats'),

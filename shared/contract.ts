@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { BackendReport } from './backends.js';
 import { builtinDatasetIds, channelModes, importOptionsSchema, type DatasetManifest, type ImportProgress } from './dataset.js';
 import { exportFormatIdSchema, exportOptionsSchema, type ExportFormatInfo, type ExportProgress, type ExportResult } from './export.js';
+import type { FilmFrameInfo, FilmFramePicture } from './film.js';
 import type { ImportedGenerator } from './handoff.js';
 import { presetIdSchema, presetParamSchemas, type PresetId } from './presets.js';
 import type { ProjectSummary, RunSummary } from './project.js';
@@ -113,6 +114,10 @@ export const requestSchemas = {
   sampleCheckpoint: z
     .object({ runId: folderId, checkpointId: folderId, seed: z.number().int().min(0).max(2 ** 31 - 1).default(1) })
     .strict(),
+  /** The run's training film (shared/film.ts): the step and epoch of every kept preview, in order. */
+  listFilmFrames: z.object({ runId: folderId }).strict(),
+  /** One film frame's picture (PNG bytes), named by its step. */
+  getFilmFrame: z.object({ runId: folderId, step: z.number().int().min(0) }).strict(),
   /** The run's quality summary: its chosen measure, held-out real scores, alarms; null for a run without measures. */
   getRunQuality: z.object({ runId: folderId }).strict(),
   /** Measures a checkpoint on demand (training the feature network first if needed) and stores the measures with it. */
@@ -249,6 +254,8 @@ export interface ResponseMap {
   getRunMetrics: StepMetrics[];
   getCheckpointSamples: SampleGrid;
   sampleCheckpoint: SampleGrid;
+  listFilmFrames: FilmFrameInfo[];
+  getFilmFrame: FilmFramePicture;
   getRunQuality: RunQualityFile | null;
   measureCheckpoint: CheckpointEvaluation;
   listExportFormats: readonly ExportFormatInfo[];

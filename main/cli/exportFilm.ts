@@ -29,6 +29,7 @@ export interface FilmFlags {
 export async function exportFilmCommand(projectDir: string, flags: FilmFlags): Promise<number> {
   const fps = intFlag(flags.fps, 'fps', 1);
   if (fps !== undefined && fps > MAX_FILM_FPS) throw new UsageError(`--fps must be at most ${MAX_FILM_FPS}, got ${fps}`);
+  if (flags.run !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(flags.run)) throw new UsageError(`--run must be a run id such as run-001, got "${flags.run}"`);
   const runId = flags.run ?? (await runIds(projectDir)).at(-1);
   if (!runId) throw new Error(`${projectDir} has no runs yet: train one first (gan-studio train)`);
   const runDir = projectLayout(projectDir).run(runId).dir;

@@ -45,6 +45,8 @@ const malformed: Record<Channel, { payload: unknown; names: string }> = {
   getRunMetrics: { payload: { runId: '../../etc' }, names: 'runId' },
   getCheckpointSamples: { payload: { runId: 'run-001', checkpointId: '../x' }, names: 'checkpointId' },
   sampleCheckpoint: { payload: { runId: 'run-001', checkpointId: 'step-1', seed: -1 }, names: 'seed' },
+  listFilmFrames: { payload: { runId: '../run-001' }, names: 'runId' },
+  getFilmFrame: { payload: { runId: 'run-001', step: -1 }, names: 'step' },
   getRunQuality: { payload: { runId: 'run-001/..' }, names: 'runId' },
   measureCheckpoint: { payload: { runId: 'run-001', checkpointId: 'step-1', seed: 3 }, names: 'seed' },
   listExportFormats: { payload: { format: 'onnx' }, names: 'format' },
