@@ -11,6 +11,7 @@ import { backendReport } from './services/backends.js';
 import { importBuiltin, importFolder, importUpload, previewDataset } from './services/datasets.js';
 import { exportCheckpoint, previewExport } from './services/exports.js';
 import { filmFrame, filmFrames } from './services/film.js';
+import { exportFilm } from './services/filmExport.js';
 import { describeModel } from './services/models.js';
 import { closeProject, createProject, openProject } from './services/projects.js';
 import { runMetrics } from './services/runMetrics.js';
@@ -61,6 +62,7 @@ export function handlersFor(studio: Studio): HandlerTable {
     sampleCheckpoint: (request) => sampleCheckpoint(studio, request),
     listFilmFrames: (request) => filmFrames(studio, request),
     getFilmFrame: (request) => filmFrame(studio, request),
+    exportFilm: (request) => exportFilm(studio, request),
     getRunQuality: (request) => runQuality(studio, request),
     measureCheckpoint: (request) => measureCheckpoint(studio, request),
 

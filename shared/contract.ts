@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { BackendReport } from './backends.js';
 import { builtinDatasetIds, channelModes, importOptionsSchema, type DatasetManifest, type ImportProgress } from './dataset.js';
 import { exportFormatIdSchema, exportOptionsSchema, type ExportFormatInfo, type ExportProgress, type ExportResult } from './export.js';
-import type { FilmFrameInfo, FilmFramePicture } from './film.js';
+import { DEFAULT_FILM_FPS, MAX_FILM_FPS, type FilmExport, type FilmExportEvent, type FilmFrameInfo, type FilmFramePicture } from './film.js';
 import type { ImportedGenerator } from './handoff.js';
 import { presetIdSchema, presetParamSchemas, type PresetId } from './presets.js';
 import type { ProjectSummary, RunSummary } from './project.js';
@@ -118,6 +118,10 @@ export const requestSchemas = {
   listFilmFrames: z.object({ runId: folderId }).strict(),
   /** One film frame's picture (PNG bytes), named by its step. */
   getFilmFrame: z.object({ runId: folderId, step: z.number().int().min(0) }).strict(),
+  /** Writes the run's film as an animated GIF into the project's exports folder (exports/<run>-film.gif). */
+  exportFilm: z
+    .object({ runId: folderId, fps: z.number().int().min(1).max(MAX_FILM_FPS).default(DEFAULT_FILM_FPS), force: z.boolean().default(false) })
+    .strict(),
   /** The run's quality summary: its chosen measure, held-out real scores, alarms; null for a run without measures. */
   getRunQuality: z.object({ runId: folderId }).strict(),
   /** Measures a checkpoint on demand (training the feature network first if needed) and stores the measures with it. */
@@ -256,6 +260,7 @@ export interface ResponseMap {
   sampleCheckpoint: SampleGrid;
   listFilmFrames: FilmFrameInfo[];
   getFilmFrame: FilmFramePicture;
+  exportFilm: FilmExport;
   getRunQuality: RunQualityFile | null;
   measureCheckpoint: CheckpointEvaluation;
   listExportFormats: readonly ExportFormatInfo[];
@@ -273,6 +278,7 @@ export interface StudioEventMap {
   importProgress: ImportJobEvent;
   exportProgress: ExportJobEvent;
   measureProgress: MeasureJobEvent;
+  filmExportProgress: FilmExportEvent;
   projectChanged: ProjectSummary | null;
   menuCommand: MenuCommand;
   /** A folder dropped on the desktop window (the path is granted like a dialog's). */
@@ -288,7 +294,7 @@ export type StudioEventName = keyof StudioEventMap;
  */
 export const DROP_MESSAGE = 'studio:drop';
 export type DropMessage = typeof DROP_MESSAGE;
-export const studioEventNames: StudioEventName[] = ['trainingEvent', 'importProgress', 'exportProgress', 'measureProgress', 'projectChanged', 'menuCommand', 'folderDropped'];
+export const studioEventNames: StudioEventName[] = ['trainingEvent', 'importProgress', 'exportProgress', 'measureProgress', 'filmExportProgress', 'projectChanged', 'menuCommand', 'folderDropped'];
 
 /** The events each channel causes, besides its reply (the rest cause none). */
 export const eventsOf: Partial<Record<Channel, readonly StudioEventName[]>> = {
@@ -309,6 +315,7 @@ export const eventsOf: Partial<Record<Channel, readonly StudioEventName[]>> = {
   exportCheckpoint: ['exportProgress', 'projectChanged'],
   cancelExport: ['exportProgress'],
   importGenerator: ['projectChanged'],
+  exportFilm: ['filmExportProgress'],
 };
 
 export type Unsubscribe = () => void;

@@ -38,3 +38,16 @@ export interface FilmFramePicture extends FilmFrameInfo {
 /** Frames per second a film export plays at unless told otherwise. */
 export const DEFAULT_FILM_FPS = 8;
 export const MAX_FILM_FPS = 50;
+
+/** A film written as an animated GIF from a window. */
+export interface FilmExport {
+  /** The GIF (absolute path). */
+  path: string;
+  frames: number;
+  bytes: number;
+  /** One line for the user. */
+  summary: string;
+}
+
+/** Progress of a film export, pushed to every window. */
+export type FilmExportEvent = { runId: string } & ({ state: 'running'; done: number; total: number } | { state: 'done'; export: FilmExport } | { state: 'failed'; error: string });

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { expect, test } from './support/pageGuard.js';
 import { repoRoot } from './support/paths.js';
 import { checkScreenSizes } from './support/screens.js';
@@ -68,6 +69,12 @@ test('web mode: the training film replays a run, and the run charts smooth, zoom
     await expect(page.getByTestId('film-position')).toContainText(`Frame ${Math.floor(frames / 2) + 1} of ${frames}`);
     await page.getByTestId('film').scrollIntoViewIfNeeded();
     await checkScreenSizes(page, 'runs-film');
+
+    // Save as GIF: one frame per preview, into the project's exports folder.
+    await page.getByTestId('film-save-gif').click();
+    await expect(page.getByTestId('film-saved')).toContainText(`run-002-film.gif: ${frames} frames (steps 0 to 32) at 20 frames/s`);
+    const gif = await sharp(join(projectDir, 'exports', 'run-002-film.gif'), { animated: true }).metadata();
+    expect(gif.pages).toBe(frames);
 
     // The charts: smoothing, log scale, another run overlaid, drag to zoom and reset.
     const losses = page.getByTestId('run-chart');

@@ -47,6 +47,7 @@ const malformed: Record<Channel, { payload: unknown; names: string }> = {
   sampleCheckpoint: { payload: { runId: 'run-001', checkpointId: 'step-1', seed: -1 }, names: 'seed' },
   listFilmFrames: { payload: { runId: '../run-001' }, names: 'runId' },
   getFilmFrame: { payload: { runId: 'run-001', step: -1 }, names: 'step' },
+  exportFilm: { payload: { runId: 'run-001', fps: 500 }, names: 'fps' },
   getRunQuality: { payload: { runId: 'run-001/..' }, names: 'runId' },
   measureCheckpoint: { payload: { runId: 'run-001', checkpointId: 'step-1', seed: 3 }, names: 'seed' },
   listExportFormats: { payload: { format: 'onnx' }, names: 'format' },

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
-import type { FilmFrameInfo, FilmFramePicture } from '../../../shared/film.js';
+import type { FilmExportEvent, FilmFrameInfo, FilmFramePicture } from '../../../shared/film.js';
 import type { StepMetrics } from '../../../shared/training.js';
 import { callChannel, handlersFor, type HandlerTable } from '../../../main/ipc.js';
 import { runTraining } from '../../../main/engine/training/runTraining.js';
@@ -63,6 +63,30 @@ test('the film channels list every preview in order and return each picture', as
   const missing = await callChannel(table, 'getFilmFrame', { runId: 'run-001', step: 9999 });
   assert.deepEqual(missing, { ok: false, error: 'The film of run-001 has no frame at step 9999' });
   assert.deepEqual(await call('listFilmFrames', { runId: 'run-404' }), []);
+});
+
+test('exportFilm writes the film as a GIF with one frame per preview, with progress, and replaces it only when told', async () => {
+  const frames = await call<FilmFrameInfo[]>('listFilmFrames', { runId: 'run-001' });
+  const progress: number[] = [];
+  const stop = studio.events.subscribe((name, data) => {
+    const e = data as FilmExportEvent;
+    if (name === 'filmExportProgress' && e.state === 'running') progress.push(e.done);
+  });
+  try {
+    const gif = await call<{ path: string; frames: number }>('exportFilm', { runId: 'run-001', fps: 5 });
+    assert.equal(gif.path, join(project.dir, 'exports', 'run-001-film.gif'));
+    assert.equal(gif.frames, frames.length);
+    const meta = await sharp(gif.path, { animated: true }).metadata();
+    assert.equal(meta.pages, frames.length);
+    assert.deepEqual(meta.delay, Array(frames.length).fill(200));
+    assert.equal(progress.at(-1), frames.length);
+  } finally {
+    stop();
+  }
+  const again = await callChannel(table, 'exportFilm', { runId: 'run-001' });
+  assert.equal(again.ok, false);
+  assert.match(again.ok ? '' : again.error, /already exists: tick “Replace”/);
+  assert.ok((await callChannel(table, 'exportFilm', { runId: 'run-001', force: true })).ok);
 });
 
 test('getRunMetrics carries gradient norms and learning rates where the log has them', async () => {
