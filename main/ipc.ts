@@ -10,6 +10,8 @@ import { describeIssues } from '../shared/validation.js';
 import { backendReport } from './services/backends.js';
 import { importBuiltin, importFolder, importUpload, previewDataset } from './services/datasets.js';
 import { exportCheckpoint, previewExport } from './services/exports.js';
+import { filmFrame, filmFrames } from './services/film.js';
+import { exportFilm } from './services/filmExport.js';
 import { describeModel } from './services/models.js';
 import { closeProject, createProject, openProject } from './services/projects.js';
 import { runMetrics } from './services/runMetrics.js';
@@ -60,6 +62,9 @@ export function handlersFor(studio: Studio): HandlerTable {
     getRunMetrics: ({ runId, maxPoints }) => runMetrics(project.runDir(runId), maxPoints),
     getCheckpointSamples: (request) => checkpointSamples(studio, request),
     sampleCheckpoint: (request) => sampleCheckpoint(studio, request),
+    listFilmFrames: (request) => filmFrames(studio, request),
+    getFilmFrame: (request) => filmFrame(studio, request),
+    exportFilm: (request) => exportFilm(studio, request),
     getRunQuality: (request) => runQuality(studio, request),
     measureCheckpoint: (request) => measureCheckpoint(studio, request),
 

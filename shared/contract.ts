@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { BackendReport } from './backends.js';
 import { builtinDatasetIds, channelModes, importOptionsSchema, type DatasetManifest, type ImportProgress } from './dataset.js';
 import { exportFormatIdSchema, exportOptionsSchema, type ExportFormatInfo, type ExportProgress, type ExportResult } from './export.js';
+import { DEFAULT_FILM_FPS, MAX_FILM_FPS, type FilmExport, type FilmExportEvent, type FilmFrameInfo, type FilmFramePicture } from './film.js';
 import type { ImportedGenerator } from './handoff.js';
 import { presetIdSchema, presetParamSchemas, type PresetId } from './presets.js';
 import type { ProjectSummary, RunSummary } from './project.js';
@@ -119,6 +120,14 @@ export const requestSchemas = {
   getCheckpointSamples: z.object({ runId: folderId, checkpointId: folderId }).strict(),
   sampleCheckpoint: z
     .object({ runId: folderId, checkpointId: folderId, seed: z.number().int().min(0).max(2 ** 31 - 1).default(1) })
+    .strict(),
+  /** The run's training film (shared/film.ts): the step and epoch of every kept preview, in order. */
+  listFilmFrames: z.object({ runId: folderId }).strict(),
+  /** One film frame's picture (PNG bytes), named by its step. */
+  getFilmFrame: z.object({ runId: folderId, step: z.number().int().min(0) }).strict(),
+  /** Writes the run's film as an animated GIF into the project's exports folder (exports/<run>-film.gif). */
+  exportFilm: z
+    .object({ runId: folderId, fps: z.number().int().min(1).max(MAX_FILM_FPS).default(DEFAULT_FILM_FPS), force: z.boolean().default(false) })
     .strict(),
   /** The run's quality summary: its chosen measure, held-out real scores, alarms; null for a run without measures. */
   getRunQuality: z.object({ runId: folderId }).strict(),
@@ -258,6 +267,9 @@ export interface ResponseMap {
   getRunMetrics: StepMetrics[];
   getCheckpointSamples: SampleGrid;
   sampleCheckpoint: SampleGrid;
+  listFilmFrames: FilmFrameInfo[];
+  getFilmFrame: FilmFramePicture;
+  exportFilm: FilmExport;
   getRunQuality: RunQualityFile | null;
   measureCheckpoint: CheckpointEvaluation;
   listExportFormats: readonly ExportFormatInfo[];
@@ -275,6 +287,7 @@ export interface StudioEventMap {
   importProgress: ImportJobEvent;
   exportProgress: ExportJobEvent;
   measureProgress: MeasureJobEvent;
+  filmExportProgress: FilmExportEvent;
   projectChanged: ProjectSummary | null;
   menuCommand: MenuCommand;
   /** A folder dropped on the desktop window (the path is granted like a dialog's). */
@@ -290,7 +303,7 @@ export type StudioEventName = keyof StudioEventMap;
  */
 export const DROP_MESSAGE = 'studio:drop';
 export type DropMessage = typeof DROP_MESSAGE;
-export const studioEventNames: StudioEventName[] = ['trainingEvent', 'importProgress', 'exportProgress', 'measureProgress', 'projectChanged', 'menuCommand', 'folderDropped'];
+export const studioEventNames: StudioEventName[] = ['trainingEvent', 'importProgress', 'exportProgress', 'measureProgress', 'filmExportProgress', 'projectChanged', 'menuCommand', 'folderDropped'];
 
 /** The events each channel causes, besides its reply (the rest cause none). */
 export const eventsOf: Partial<Record<Channel, readonly StudioEventName[]>> = {
@@ -312,6 +325,7 @@ export const eventsOf: Partial<Record<Channel, readonly StudioEventName[]>> = {
   exportCheckpoint: ['exportProgress', 'projectChanged'],
   cancelExport: ['exportProgress'],
   importGenerator: ['projectChanged'],
+  exportFilm: ['filmExportProgress'],
 };
 
 export type Unsubscribe = () => void;

@@ -7,11 +7,12 @@ import { exportCheckpoint } from '../engine/export/index.js';
 import { projectLayout } from '../project/layout.js';
 import { withCheckpoint } from '../project/findCheckpoint.js';
 import { intFlag, oneOf, parseCommand, requireFlag, UsageError } from './args.js';
+import { exportFilmCommand, filmUsage } from './exportFilm.js';
 import { exportHandoffCommand, handoffUsage } from './exportHandoff.js';
 import { onInterrupt } from './interrupt.js';
 import { ProgressBar } from './progressBar.js';
 
-export const exportUsage = `gan-studio export --project DIR --format ${[...exportFormatIds, ...handoffFormatIds].join('|')} [--out DIR]
+export const exportUsage = `gan-studio export --project DIR --format ${[...exportFormatIds, ...handoffFormatIds, 'film'].join('|')} [--out DIR]
                   [--run RUN] [--checkpoint C] [--count N] [--class NAME|ID ...] [--seed N] [--force]
                   [--backend gpu|native|wasm|cpu]
 
@@ -27,7 +28,9 @@ ${exportFormats.map((f) => `  ${f.id.padEnd(7)}${f.description}\n         Writes
 --force     replace the --out folder if it holds an earlier export. A folder holding other
             files is never replaced; the export is built beside it and appears only when complete.
 
-${handoffUsage}`;
+${handoffUsage}
+
+${filmUsage}`;
 
 export async function exportCommand(argv: string[]): Promise<number> {
   const { values } = parseCommand(argv, {
@@ -42,9 +45,17 @@ export async function exportCommand(argv: string[]): Promise<number> {
     force: { type: 'boolean' },
     backend: { type: 'string' },
     resolution: { type: 'string' },
+    fps: { type: 'string' },
   });
   const projectDir = resolve(requireFlag(values.project, 'project'));
-  const chosen = requireFlag(oneOf(values.format, 'format', [...exportFormatIds, ...handoffFormatIds]), 'format');
+  const chosen = requireFlag(oneOf(values.format, 'format', [...exportFormatIds, ...handoffFormatIds, 'film' as const]), 'format');
+  if (chosen === 'film') {
+    for (const flag of ['checkpoint', 'count', 'class', 'seed', 'backend', 'resolution'] as const) {
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} does not apply to the film format`);
+    }
+    return exportFilmCommand(projectDir, values);
+  }
+  if (values.fps !== undefined) throw new UsageError('--fps applies to the film format only');
   if (isHandoffFormat(chosen)) {
     for (const flag of ['count', 'class', 'seed', 'backend'] as const) {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} does not apply to the ${chosen} format`);

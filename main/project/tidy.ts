@@ -1,6 +1,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { recoverSwap } from './atomicWrite.js';
+import { filmLayout } from './film.js';
 import { projectLayout } from './layout.js';
 import { removeLeftovers } from './leftovers.js';
 import { lockProject, ProjectBusyError } from './lock.js';
@@ -27,7 +28,7 @@ export async function tidyProject(projectDir: string): Promise<TidyReport> {
   const say = (line: string) => actions.push(line);
   const ids = await runIds(projectDir);
   const folders = [layout.root, layout.runsDir, layout.exportsDir, join(layout.cacheDir, 'quality')];
-  for (const id of ids) folders.push(layout.run(id).dir, layout.run(id).checkpointsDir);
+  for (const id of ids) folders.push(layout.run(id).dir, layout.run(id).checkpointsDir, filmLayout(layout.run(id).dir).dir);
   for (const dir of folders) {
     const { removed, swapped } = await removeLeftovers(dir);
     for (const path of removed) say(`removed the leftover ${relative(projectDir, path)}`);

@@ -4,6 +4,7 @@ import { lockProject, type ProjectLock } from '../../project/lock.js';
 import { writeRunInfo } from '../../project/runs.js';
 import { tidyProject } from '../../project/tidy.js';
 import { explainFailure } from './failureMessage.js';
+import { filmTraining } from './filmTraining.js';
 import { openRun, type OpenRun, type RunRecord } from './openRun.js';
 import { RateMeter } from './rateMeter.js';
 import { alwaysRunning, type RunControl } from './runControl.js';
@@ -39,7 +40,12 @@ export async function runTraining(request: TrainingRequest, emit: (event: Traini
     lock = await lockProject(request.projectDir, 'training');
     await tidyProject(request.projectDir);
     const run = await openRun(request, emit, control, record);
-    return await finish(await trainLoop(run, emit, control));
+    // Every preview is also kept in the run's film (runs/<id>/film), starting with this step's.
+    const film = await filmTraining(run.run.dir, run.trainer.step, emit);
+    film.emit({ type: 'sample', step: run.trainer.step, epoch: run.trainer.epoch, grid: await run.trainer.sampleGrid() });
+    const end = await trainLoop(run, film.emit, control);
+    await film.finish();
+    return await finish(end);
   } catch (error) {
     return await finish({ type: 'failed', step: record.trainer?.step ?? 0, message: explainFailure(error, record.checkpoints?.lastStep ?? -1) });
   } finally {

@@ -63,7 +63,7 @@ test('export to a named folder with a chosen checkpoint, classes, count and seed
 test('export refuses what it should, with the exit codes of the other commands', async () => {
   const badFormat = await cli('export', '--project', trained.project, '--format', 'pdf');
   assert.equal(badFormat.code, 2);
-  assert.match(badFormat.stderr, /--format must be one of tfjs, onnx, images, gif, web, stylegan-dataset, npz, pytorch, got "pdf"/);
+  assert.match(badFormat.stderr, /--format must be one of tfjs, onnx, images, gif, web, stylegan-dataset, npz, pytorch, film, got "pdf"/);
   const misplaced = await cli('export', '--project', trained.project, '--format', 'onnx', '--count', '3');
   assert.equal(misplaced.code, 2);
   assert.match(misplaced.stderr, /--count does not apply to the onnx format/);
