@@ -35,6 +35,15 @@ test('web mode: preset edits survive switching, invalid values are kept and bloc
     await page.locator('input[name=batchSize]').fill('32');
     await page.locator('input[name=hiddenUnits]').fill('32, 64');
     await expect(page.getByTestId('params-saved')).toBeVisible();
+    // The training recipe: menus, a switch and ticks, each with its reason on screen.
+    await page.locator('select[name=loss]').selectOption('hinge');
+    await page.locator('select[name=spectralNorm]').selectOption('true');
+    await page.getByTestId('param-augmentPolicy').getByLabel('cutout').uncheck();
+    await expect(page.getByTestId('param-spectralNorm')).toContainText('Why:');
+    await expect
+      .poll(async () => JSON.parse(await readFile(join(projectDir, 'project.json'), 'utf8')).presetParams?.cgan)
+      .toMatchObject({ loss: 'hinge', spectralNorm: true, augmentPolicy: ['color', 'translation'] });
+    await checkScreenSizes(page, 'settings-model-recipe');
 
     // To dcgan and back: the cgan fields come back as they were, and project.json keeps both.
     await page.getByTestId('preset-dcgan').click();
@@ -44,9 +53,11 @@ test('web mode: preset edits survive switching, invalid values are kept and bloc
     await page.getByTestId('preset-cgan').click();
     await expect(page.locator('input[name=batchSize]')).toHaveValue('32');
     await expect(page.locator('input[name=hiddenUnits]')).toHaveValue('32, 64');
+    await expect(page.locator('select[name=loss]')).toHaveValue('hinge');
+    await expect(page.getByTestId('param-augmentPolicy').getByLabel('cutout')).not.toBeChecked();
     await expect
       .poll(async () => JSON.parse(await readFile(join(projectDir, 'project.json'), 'utf8')))
-      .toMatchObject({ preset: 'cgan', params: { batchSize: 32, hiddenUnits: [32, 64] }, presetParams: { cgan: { batchSize: 32, hiddenUnits: [32, 64] } } });
+      .toMatchObject({ preset: 'cgan', params: { batchSize: 32, hiddenUnits: [32, 64], loss: 'hinge' }, presetParams: { cgan: { batchSize: 32, hiddenUnits: [32, 64], spectralNorm: true } } });
 
     // An invalid value: said under the field, in place of the layers, and it stays when leaving the screen.
     await page.locator('input[name=batchSize]').fill('0');
