@@ -90,12 +90,12 @@ test('a NaN loss stops the run with a clear message and keeps the last good chec
   try {
     const options = { preset: 'mlp' as const, params: smallParams('mlp'), maxSteps: 2 };
     assert.equal((await train({ projectDir: project.dir, options })).end.type, 'finished');
-    // Damage the generator weights of the latest checkpoint with NaN, as a broken file or a
-    // diverged update would, then resume from it.
+    // Damage G's own weights in the latest checkpoint with NaN (beside generator/, which holds
+    // their moving average), as a broken file or a diverged update would, then resume from it.
     const checkpoint = join(projectLayout(project.dir).run('run-001').checkpointsDir, 'step-00000002');
-    const weights = await readFile(join(checkpoint, 'generator', 'weights.bin'));
+    const weights = await readFile(join(checkpoint, 'generator-trained.bin'));
     new Float32Array(weights.buffer, weights.byteOffset, weights.byteLength / 4).fill(NaN);
-    await writeFile(join(checkpoint, 'generator', 'weights.bin'), weights);
+    await writeFile(join(checkpoint, 'generator-trained.bin'), weights);
     const { end } = await train({ projectDir: project.dir, options: { ...options, maxSteps: 4 }, resume: {} });
     assert.equal(end.type, 'failed');
     assert.match(end.type === 'failed' ? end.message : '', /diverged at step 3: \w+ is NaN.*last good checkpoint \(step 2\) is kept/);
