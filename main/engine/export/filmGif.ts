@@ -1,5 +1,6 @@
 import gifenc from 'gifenc';
 import sharp from 'sharp';
+import { gifFrame } from './gifPalette.js';
 import { DEFAULT_FILM_FPS } from '../../../shared/film.js';
 import { writeFileAtomic } from '../../project/atomicWrite.js';
 import { readFilm, readFilmFrame } from '../../project/film.js';
@@ -36,7 +37,7 @@ export async function writeFilmGif(runDir: string, runId: string, outFile: strin
     const { data, info } = await sharp(await readFilmFrame(runDir, frame)).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     const rgba = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     size = { width: info.width, height: info.height };
-    const { palette, index } = isGray(rgba) ? grayIndex(rgba) : colourIndex(rgba);
+    const { palette, index } = gifFrame(rgba, isGray(rgba));
     encoder.writeFrame(index, info.width, info.height, { palette, delay, repeat: 0 });
   }
   options.onProgress?.(frames.length, frames.length);
@@ -50,16 +51,4 @@ export async function writeFilmGif(runDir: string, runId: string, outFile: strin
 function isGray(rgba: Uint8Array): boolean {
   for (let i = 0; i < rgba.length; i += 4) if (rgba[i] !== rgba[i + 1] || rgba[i] !== rgba[i + 2]) return false;
   return true;
-}
-
-/** Gray grids keep all 256 levels: the palette is the gray ramp and the index the level itself. */
-function grayIndex(rgba: Uint8Array): { palette: number[][]; index: Uint8Array } {
-  const index = new Uint8Array(rgba.length / 4);
-  for (let i = 0; i < index.length; i++) index[i] = rgba[i * 4];
-  return { palette: Array.from({ length: 256 }, (_, v) => [v, v, v]), index };
-}
-
-function colourIndex(rgba: Uint8Array): { palette: number[][]; index: Uint8Array } {
-  const palette = gifenc.quantize(rgba, 256);
-  return { palette, index: gifenc.applyPalette(rgba, palette) };
 }

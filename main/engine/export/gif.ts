@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SampleGrid } from '../../../shared/training.js';
 import { composeGrid } from '../samples/grid.js';
+import { gifFrame } from './gifPalette.js';
 import type { ExportContext, FormatOutput } from './context.js';
 import { drawPixels, seededNoise } from './draw.js';
 import { viewScale } from './images.js';
@@ -49,7 +50,7 @@ export async function writeInterpolationGif(ctx: ExportContext): Promise<FormatO
     if (!models.conditional) pixels.fill(0, paths * image.height * image.width * image.channels);
     const frame = enlarge(composeGrid(pixels, image, rows, cols), scale);
     size = { width: frame.width, height: frame.height };
-    const { palette, index } = image.channels === 1 ? grayIndex(frame.rgba) : colourIndex(frame.rgba);
+    const { palette, index } = gifFrame(frame.rgba, image.channels === 1);
     encoder.writeFrame(index, frame.width, frame.height, { palette, delay: DELAY_MS, repeat: 0 });
   }
   ctx.progress('Drawing frames', frames, frames);
@@ -62,18 +63,6 @@ export async function writeInterpolationGif(ctx: ExportContext): Promise<FormatO
   };
   const what = models.conditional ? `${paths} walk${paths === 1 ? '' : 's'} x ${rows} class${rows === 1 ? '' : 'es'}` : `${paths} walk${paths === 1 ? '' : 's'}`;
   return { metadata, summary: `${size.width}x${size.height} GIF of ${frames} frames (${what}, slerp through ${KEYFRAMES} points), seed ${seed}` };
-}
-
-/** Gray images keep all 256 levels: the palette is the gray ramp and the index the level itself. */
-function grayIndex(rgba: Uint8Array): { palette: number[][]; index: Uint8Array } {
-  const index = new Uint8Array(rgba.length / 4);
-  for (let i = 0; i < index.length; i++) index[i] = rgba[i * 4];
-  return { palette: Array.from({ length: 256 }, (_, v) => [v, v, v]), index };
-}
-
-function colourIndex(rgba: Uint8Array): { palette: number[][]; index: Uint8Array } {
-  const palette = gifenc.quantize(rgba, 256);
-  return { palette, index: gifenc.applyPalette(rgba, palette) };
 }
 
 /** Nearest-neighbour enlargement of an RGBA picture by a whole factor. */
