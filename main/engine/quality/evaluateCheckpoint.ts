@@ -4,6 +4,7 @@ import { presets } from '../../../shared/presets.js';
 import { bestCheckpoint, DEFAULT_QUALITY_MEASURE, type CheckpointEvaluation, type MeasureId } from '../../../shared/quality.js';
 import { openDataset } from '../../data/datasetCache.js';
 import { writeJsonAtomic } from '../../project/atomicWrite.js';
+import { lockProject } from '../../project/lock.js';
 import { withCheckpoint } from '../../project/findCheckpoint.js';
 import { openGenerator } from '../checkpoint/openGenerator.js';
 import { alarmContext, collapseAlarm } from './collapseAlarm.js';
@@ -30,6 +31,17 @@ export async function evaluateCheckpoint(projectDir: string, wanted: { runId?: s
   const started = performance.now();
   const seed = options.seed ?? DEFAULT_SAMPLE_SEED;
   const measure = options.measure ?? DEFAULT_QUALITY_MEASURE;
+  // Saving writes into a checkpoint, so it is writing to the project: refused at once while a run
+  // (or an import) writes to it; measuring without saving is a read and always allowed.
+  const lock = options.save ? await lockProject(projectDir, 'saving measures into a checkpoint') : undefined;
+  try {
+    return await measureCheckpoint(projectDir, wanted, options, started, seed, measure);
+  } finally {
+    await lock?.release();
+  }
+}
+
+async function measureCheckpoint(projectDir: string, wanted: { runId?: string; checkpointId?: string }, options: EvaluateOptions, started: number, seed: number, measure: MeasureId): Promise<CheckpointEvaluation> {
   const dataset = await openDataset(projectDir);
   const { found, file, models } = await withCheckpoint(projectDir, wanted, async (found) => ({ found, ...(await openGenerator(found.dir)) }));
   try {

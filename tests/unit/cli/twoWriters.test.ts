@@ -31,6 +31,9 @@ test('two writers on one project: the second is refused naming the holder, reade
 
     await winner.line((l) => jsonEvent(l)?.type === 'metrics');
     await assert.rejects(importBuiltin('shapes', project.dir, { size: 8, count: 32 }), /is in use: training in process \d+/, 'another writer is refused too');
+    const save = await startCli(['evaluate', '--project', project.dir, '--save']).exited;
+    assert.equal(save.code, 1, save.output);
+    assert.match(save.output, /is in use: training in process \d+/, 'evaluate --save writes into a checkpoint: refused too');
 
     const sheet = join(project.dir, 'sheet.png');
     const sample = await startCli(['sample', '--project', project.dir, '--count', '4', '--out', sheet]).exited;
