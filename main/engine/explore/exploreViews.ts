@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { MAX_CLASS_ROWS, type ExploreRequestOf, type ExploreResults, type ExploreView } from '../../../shared/explore.js';
+import { MAX_CLASS_ROWS, type ExploreRequest, type ExploreRequestOf, type ExploreResults, type ExploreView } from '../../../shared/explore.js';
 import type { SampleGrid } from '../../../shared/training.js';
 import { openDataset } from '../../data/datasetCache.js';
 import { openGenerator, type TrainedGenerator } from '../checkpoint/openGenerator.js';
@@ -21,12 +21,12 @@ interface Explored {
 }
 
 /** One view of the latent explorer on a checkpoint's generator (an imported one too: it is stored the same way). */
-export async function exploreCheckpoint<V extends ExploreView>(checkpointDir: string, projectDir: string, request: ExploreRequestOf<V>): Promise<ExploreResults[V]> {
+export async function exploreCheckpoint<R extends ExploreRequest>(checkpointDir: string, projectDir: string, request: R): Promise<ExploreResults[R['view']]> {
   const { models } = await openGenerator(checkpointDir);
   try {
-    // The table pairs each view with its own request type; TypeScript cannot follow V through the lookup.
-    const view = views[request.view] as (at: Explored, request: ExploreRequestOf<V>) => Promise<ExploreResults[V]>;
-    return await view({ models, projectDir }, request);
+    // The table pairs each view with its own request type; TypeScript cannot follow the view through the lookup.
+    const view = views[request.view] as (at: Explored, request: ExploreRequest) => Promise<ExploreResults[ExploreView]>;
+    return (await view({ models, projectDir }, request)) as ExploreResults[R['view']];
   } finally {
     models.generator.dispose();
   }
