@@ -20,8 +20,8 @@ async function look(page: Page, view: string): Promise<void> {
   for (const size of windowSizes) {
     await page.setViewportSize(size);
     await expect.poll(() => horizontalOverflow(page)).toEqual([]);
-    await page.getByTestId('latent-explorer').scrollIntoViewIfNeeded();
-    await page.getByTestId('latent-explorer').screenshot({ path: join(screenshotsDir, `explorer-${view}-${size.width}x${size.height}.png`) });
+    await page.getByTestId('latent-explorer').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: join(screenshotsDir, `explorer-${view}-${size.width}x${size.height}.png`) });
   }
   await page.setViewportSize(windowSizes[0]);
 }
@@ -38,7 +38,7 @@ test('web mode: the latent explorer walks, moves along directions, morphs classe
   const exported = join(root, 'exported onnx');
   // 420 images: enough for the feature network behind "nearest by features".
   cli('import', '--builtin', 'shapes', '--project', projectDir, '--size', '16', '--count', '420');
-  cli('train', '--project', projectDir, '--preset', 'cgan', '--max-steps', '30', '--param', 'batchSize=16', '--param', 'hiddenUnits=[32,64]', '--no-quality', '--backend', 'wasm');
+  cli('train', '--project', projectDir, '--preset', 'cgan', '--max-steps', '60', '--param', 'batchSize=16', '--param', 'hiddenUnits=[32,64]', '--no-quality', '--backend', 'wasm');
   cli('export', '--project', projectDir, '--format', 'onnx', '--out', exported);
   cli('import-generator', join(exported, 'generator.onnx'), '--project', projectDir, '--backend', 'wasm');
 
