@@ -91,6 +91,15 @@ test('web mode: the latent explorer walks, moves along directions, morphs classe
 
     await page.getByTestId('explorer-tab-nearest').click();
     await expect(page.getByTestId('nearest-pixels')).toBeVisible({ timeout: 60_000 });
+    // The large view is pick A itself (the top-left cell of the picks, at ψ = 1), pixel for pixel.
+    const sameAsPick = await page.evaluate(() => {
+      const pixels = (testid: string) => {
+        const canvas = document.querySelector(`[data-testid=${testid}] canvas`) as HTMLCanvasElement;
+        return Array.from(canvas.getContext('2d')!.getImageData(0, 0, 16, 16).data).join();
+      };
+      return pixels('nearest-sample') === pixels('explorer-picks');
+    });
+    expect(sameAsPick).toBe(true);
     await expect(page.getByTestId('nearest-features')).toBeVisible({ timeout: 60_000 });
     await expect(page.getByTestId('explorer-nearest')).toContainText('#');
     await look(page, 'nearest');
