@@ -8,7 +8,7 @@
  * prior's mean, 0: z' = psi * z, so psi = 0 is the mean-noise image and psi = 1 the sample itself.
  */
 import { z } from 'zod';
-import type { SampleGrid } from './training.js';
+import { SAMPLE_GRID_GAP as GAP, type SampleGrid } from './training.js';
 
 /** How many samples one seed offers to pick from. */
 export const EXPLORE_PICKS = 64;
@@ -100,9 +100,6 @@ export interface ExploreResults {
   morph: SampleGrid;
   nearest: NearestResult;
 }
-
-/** Gap between grid cells (engine/samples/grid.ts draws it). */
-const GAP = 2;
 
 /** Cell `index` (row-major) of a grid as a grid of its own, for the large view. */
 export function gridCell(grid: SampleGrid, index: number): SampleGrid {
