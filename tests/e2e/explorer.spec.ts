@@ -32,7 +32,6 @@ async function look(page: Page, view: string): Promise<void> {
  * direction sliders, the same noise across classes and a class morph, and the nearest real images.
  */
 test('web mode: the latent explorer walks, moves along directions, morphs classes and finds nearest real images', async ({ page }) => {
-  test.setTimeout(240_000);
   const root = await mkdtemp(join(tmpdir(), 'gan-studio-e2e-explorer-'));
   const projectDir = join(root, 'projects', 'explorer shapes');
   const exported = join(root, 'exported onnx');
