@@ -7,6 +7,7 @@ import { appVersion as version } from './appVersion.js';
 import { UsageError } from './cli/args.js';
 import { backendsCommand, backendsUsage } from './cli/backends.js';
 import { evaluateCommand, evaluateUsage } from './cli/evaluate.js';
+import { exploreCommand, exploreUsage } from './cli/explore.js';
 import { exportCommand, exportUsage } from './cli/export.js';
 import { importCommand, importUsage } from './cli/import.js';
 import { importGeneratorCommand, importGeneratorUsage } from './cli/importGenerator.js';
@@ -24,6 +25,7 @@ const commands: Record<string, Command> = {
   import: { run: importCommand, usage: importUsage, summary: 'import a folder of images (or a built-in set) into a project' },
   train: { run: trainCommand, usage: trainUsage, summary: 'train a GAN preset, or --resume a run' },
   sample: { run: sampleCommand, usage: sampleUsage, summary: 'draw images from a trained generator into a PNG sheet' },
+  explore: { run: exploreCommand, usage: exploreUsage, summary: 'the latent explorer as PNGs: walks, truncation, noise directions, classes, nearest real images' },
   evaluate: { run: evaluateCommand, usage: evaluateUsage, summary: 'measure how good a checkpoint is (feature-space distances, precision/recall, classes)' },
   export: { run: exportCommand, usage: exportUsage, summary: 'export a generator (TF.js, ONNX, images, GIF, web page), the dataset (StyleGAN, npz) or a PyTorch job' },
   'import-generator': { run: importGeneratorCommand, usage: importGeneratorUsage, summary: 'bring a generator.onnx (from the PyTorch job or an ONNX export) back as a run' },

@@ -9,6 +9,7 @@ import { fail, ok, type Result } from '../shared/result.js';
 import { describeIssues } from '../shared/validation.js';
 import { backendReport } from './services/backends.js';
 import { importBuiltin, importFolder, importUpload, previewDataset } from './services/datasets.js';
+import { explore } from './services/explore.js';
 import { exportCheckpoint, previewExport } from './services/exports.js';
 import { filmFrame, filmFrames } from './services/film.js';
 import { exportFilm } from './services/filmExport.js';
@@ -67,6 +68,13 @@ export function handlersFor(studio: Studio): HandlerTable {
     exportFilm: (request) => exportFilm(studio, request),
     getRunQuality: (request) => runQuality(studio, request),
     measureCheckpoint: (request) => measureCheckpoint(studio, request),
+
+    exploreSamples: ({ runId, checkpointId, ...request }) => explore(studio, { runId, checkpointId }, { view: 'samples', ...request }),
+    exploreWalk: ({ runId, checkpointId, ...request }) => explore(studio, { runId, checkpointId }, { view: 'walk', ...request }),
+    exploreDirections: ({ runId, checkpointId, ...request }) => explore(studio, { runId, checkpointId }, { view: 'directions', ...request }),
+    exploreClasses: ({ runId, checkpointId, ...request }) => explore(studio, { runId, checkpointId }, { view: 'classes', ...request }),
+    exploreMorph: ({ runId, checkpointId, ...request }) => explore(studio, { runId, checkpointId }, { view: 'morph', ...request }),
+    exploreNearest: ({ runId, checkpointId, ...request }) => explore(studio, { runId, checkpointId }, { view: 'nearest', ...request }),
 
     listExportFormats: async () => exportFormats,
     exportCheckpoint: (request) => exportCheckpoint(studio, request),

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { BackendReport } from './backends.js';
 import { builtinDatasetIds, channelModes, importOptionsSchema, type DatasetManifest, type ImportProgress } from './dataset.js';
+import { exploreFields, type DirectionsResult, type NearestResult } from './explore.js';
 import { exportFormatIdSchema, exportOptionsSchema, type ExportFormatInfo, type ExportProgress, type ExportResult } from './export.js';
 import { DEFAULT_FILM_FPS, MAX_FILM_FPS, type FilmExport, type FilmExportEvent, type FilmFrameInfo, type FilmFramePicture } from './film.js';
 import type { ImportedGenerator } from './handoff.js';
@@ -133,6 +134,19 @@ export const requestSchemas = {
   getRunQuality: z.object({ runId: folderId }).strict(),
   /** Measures a checkpoint on demand (training the feature network first if needed) and stores the measures with it. */
   measureCheckpoint: z.object({ runId: folderId, checkpointId: folderId }).strict(),
+
+  /** The latent explorer (shared/explore.ts): picks of one noise seed, drawn by a checkpoint's generator. */
+  exploreSamples: z.object({ runId: folderId, checkpointId: folderId, ...exploreFields.samples }).strict(),
+  /** A spherical walk between two picks. */
+  exploreWalk: z.object({ runId: folderId, checkpointId: folderId, ...exploreFields.walk }).strict(),
+  /** Strips along noise directions (principal directions of G's first layer, or random) through a pick, and the pick moved along them. */
+  exploreDirections: z.object({ runId: folderId, checkpointId: folderId, ...exploreFields.directions }).strict(),
+  /** Conditional generators: the same noise drawn in every class, a row per class. */
+  exploreClasses: z.object({ runId: folderId, checkpointId: folderId, ...exploreFields.classes }).strict(),
+  /** Conditional generators: a pick drawn while its class embedding moves from one class to another. */
+  exploreMorph: z.object({ runId: folderId, checkpointId: folderId, ...exploreFields.morph }).strict(),
+  /** The dataset images nearest to a pick, by pixels and by the studio's feature network (a check for memorisation). */
+  exploreNearest: z.object({ runId: folderId, checkpointId: folderId, ...exploreFields.nearest }).strict(),
 
   listExportFormats: empty,
   /** Exports a checkpoint's generator; without `out`, into the project's exports folder. */
@@ -272,6 +286,12 @@ export interface ResponseMap {
   exportFilm: FilmExport;
   getRunQuality: RunQualityFile | null;
   measureCheckpoint: CheckpointEvaluation;
+  exploreSamples: SampleGrid;
+  exploreWalk: SampleGrid;
+  exploreDirections: DirectionsResult;
+  exploreClasses: SampleGrid;
+  exploreMorph: SampleGrid;
+  exploreNearest: NearestResult;
   listExportFormats: readonly ExportFormatInfo[];
   exportCheckpoint: ExportResult;
   cancelExport: { cancelled: boolean };

@@ -4,6 +4,7 @@
  * Requests carry an id; every reply names it, and a job ends with exactly one `done` or `failed`.
  */
 import type { ModelDescription } from './contract.js';
+import type { ExploreRequest, ExploreResults, ExploreView } from './explore.js';
 import type { ExportFormatId, ExportOptions, ExportProgress, ExportResult } from './export.js';
 import type { ImportedGenerator } from './handoff.js';
 import type { PresetId } from './presets.js';
@@ -15,7 +16,9 @@ export type TensorJob =
   | { kind: 'sample'; checkpointDir: string; seed: number }
   | { kind: 'export'; checkpointDir: string; format: ExportFormatId; outDir: string; options: ExportOptions }
   | { kind: 'measure'; projectDir: string; runId: string; checkpointId: string }
-  | { kind: 'importGenerator'; projectDir: string; onnxFile: string };
+  | { kind: 'importGenerator'; projectDir: string; onnxFile: string }
+  /** A latent explorer view of a checkpoint; the project's dataset is read for nearest real images. */
+  | { kind: 'explore'; checkpointDir: string; projectDir: string; request: ExploreRequest };
 
 export type TensorJobKind = TensorJob['kind'];
 export type TensorJobOf<K extends TensorJobKind> = Extract<TensorJob, { kind: K }>;
@@ -27,6 +30,8 @@ export interface TensorJobResults {
   export: ExportResult;
   measure: CheckpointEvaluation;
   importGenerator: ImportedGenerator;
+  /** The result of the request's view (ExploreResults[view]). */
+  explore: ExploreResults[ExploreView];
 }
 
 /** Caller -> worker. Only exports can be cancelled; a cancelled one fails with the name 'AbortError'. */

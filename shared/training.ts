@@ -88,6 +88,9 @@ export interface StepMetrics {
 }
 
 /** A sample grid as RGBA bytes, one row per class for conditional presets. */
+/** Pixels between the cells of a SampleGrid (drawn in a dark grey by engine/samples/grid.ts). */
+export const SAMPLE_GRID_GAP = 2;
+
 export interface SampleGrid {
   width: number;
   height: number;

@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { ExploreRequest, ExploreResults } from '../../shared/explore.js';
 import type { ExportProgress } from '../../shared/export.js';
 import type { TensorJob, TensorJobKind, TensorJobOf, TensorJobResults, TensorWorkerReply, TensorWorkerRequest } from '../../shared/tensorJobs.js';
 import { workerEntry } from '../engine/workerEntry.js';
@@ -38,6 +39,12 @@ export class TensorJobs {
 
   importGenerator(job: JobOf<'importGenerator'>): Promise<TensorJobResults['importGenerator']> {
     return this.run('importGenerator', { kind: 'importGenerator', ...job }).promise;
+  }
+
+  /** One latent explorer view; resolves with that view's result. */
+  explore<R extends ExploreRequest>(job: { checkpointDir: string; projectDir: string; request: R }): Promise<ExploreResults[R['view']]> {
+    // The worker answers with the result of the request's own view (engine/explore/exploreViews.ts).
+    return this.run('explore', { kind: 'explore', ...job }).promise as Promise<ExploreResults[R['view']]>;
   }
 
   async close(): Promise<void> {

@@ -5,11 +5,11 @@
  */
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { SampleGrid } from '../../../shared/training.js';
+import { SAMPLE_GRID_GAP, type SampleGrid } from '../../../shared/training.js';
 import { readCheckpointFile } from '../../project/checkpoints.js';
 
-/** Gap between cells, in pixels, drawn in a dark grey so cells read as separate images. */
-const GAP = 2;
+/** Gap between cells drawn in a dark grey, so cells read as separate images. */
+const GAP = SAMPLE_GRID_GAP;
 const GAP_SHADE = 32;
 
 /** The sample grid's file in a checkpoint folder. */

@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LayerRow, ModelDescription } from '../../../shared/contract.js';
+import type { ExploreResults, ExploreView } from '../../../shared/explore.js';
 import type { ExportProgress, ExportResult } from '../../../shared/export.js';
 import type { ImportedGenerator } from '../../../shared/handoff.js';
 import type { CheckpointEvaluation } from '../../../shared/quality.js';
 import type { TensorJobOf } from '../../../shared/tensorJobs.js';
 import type { BackendName, SampleGrid } from '../../../shared/training.js';
 import { initBackend } from '../backend/initBackend.js';
+import { exploreCheckpoint } from '../explore/exploreViews.js';
 import { exportCheckpoint } from '../export/index.js';
 import { importGenerator } from '../import/importGenerator.js';
 import { evaluateCheckpoint } from '../quality/evaluateCheckpoint.js';
@@ -86,6 +88,12 @@ export async function measureCheckpoint(
 export async function importOnnxGenerator(job: TensorJobOf<'importGenerator'>): Promise<ImportedGenerator> {
   await useFastest();
   return importGenerator(job.onnxFile, job.projectDir);
+}
+
+/** One latent explorer view of a checkpoint (engine/explore). */
+export async function exploreGenerator(job: TensorJobOf<'explore'>): Promise<ExploreResults[ExploreView]> {
+  await useFastest();
+  return exploreCheckpoint(job.checkpointDir, job.projectDir, job.request);
 }
 
 function layerRow(layer: tf.layers.Layer): LayerRow {

@@ -1,13 +1,13 @@
 /**
  * Entry of the worker thread that does the studio's own TensorFlow.js work (describing a preset's
- * layers, sampling, exporting or measuring a checkpoint), so building a model or running a generator
+ * layers, sampling, exploring, exporting or measuring a checkpoint), so building a model or running a generator
  * never stalls the main process's event loop, the window's IPC or the web server. Speaks
  * shared/tensorJobs.ts: TensorWorkerRequest in, TensorWorkerReply out.
  */
 import { parentPort } from 'node:worker_threads';
 import type { ExportProgress } from '../../../shared/export.js';
 import type { TensorJob, TensorWorkerReply, TensorWorkerRequest } from '../../../shared/tensorJobs.js';
-import { describeModel, exportGenerator, importOnnxGenerator, measureCheckpoint, sampleCheckpoint } from './tensorTasks.js';
+import { describeModel, exploreGenerator, exportGenerator, importOnnxGenerator, measureCheckpoint, sampleCheckpoint } from './tensorTasks.js';
 
 if (!parentPort) throw new Error('tensorWorker must run in a worker thread');
 const port = parentPort;
@@ -38,6 +38,8 @@ async function run(id: number, job: TensorJob): Promise<TensorWorkerReply> {
       return { type: 'done', id, kind: job.kind, value: await sampleCheckpoint(job) };
     case 'measure':
       return { type: 'done', id, kind: job.kind, value: await measureCheckpoint(job, onProgress) };
+    case 'explore':
+      return { type: 'done', id, kind: job.kind, value: await exploreGenerator(job) };
     case 'importGenerator':
       return { type: 'done', id, kind: job.kind, value: await importOnnxGenerator(job) };
     case 'export': {
