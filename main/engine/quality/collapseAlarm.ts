@@ -19,6 +19,8 @@ export const SUSTAINED = 3;
  */
 export const WARMUP_CHECKPOINTS = 3;
 export const WARMUP_STEPS = 200;
+/** Over SUSTAINED checkpoints a Fréchet distance that fell below this share of where it was is learning, not stuck. */
+const IMPROVING = 0.9;
 /** A fall in spread counts when it keeps falling for SUSTAINED checkpoints and ends below this share of its best. */
 const FALLEN_SPREAD = 0.6;
 
@@ -55,7 +57,10 @@ export function collapseAlarm(earlier: readonly MeasuredCheckpoint[], current: M
   if (recent.length < SUSTAINED) return undefined;
   const spread = recent.map((r) => r.diversity ?? Infinity);
   const alike = spread.every((d) => d < COLLAPSED_SPREAD);
-  const noRecall = recent.every((r) => (r.recall ?? 1) <= NO_RECALL && (r.diversity ?? 1) < NARROW_SPREAD);
+  // A generator still finding its feet also has no recall yet; it is told apart by getting better.
+  const distances = recent.map((r) => r.frechetDistance);
+  const improving = (distances.every((d) => d !== undefined) && distances.at(-1)! < distances[0]! * IMPROVING) || spread.at(-1)! > spread[0] + 0.05;
+  const noRecall = !improving && recent.every((r) => (r.recall ?? 1) <= NO_RECALL && (r.diversity ?? 1) < NARROW_SPREAD);
   const peakSpread = Math.max(...trained.map((c) => c.quality!.diversity ?? 0));
   const falling = spread.every((d, i) => i === 0 || d < spread[i - 1]) && spread.at(-1)! < peakSpread * FALLEN_SPREAD;
   if (!alike && !noRecall && !falling) return undefined;

@@ -174,6 +174,8 @@ test('collapse alarm: a spread that keeps falling is "dropping"; a healthy run a
   assert.equal(collapseAlarm(healthyRun, at(1250, { diversity: 0.82, recall: 0.58 }), context()), undefined, 'normal wobble');
   assert.equal(collapseAlarm(healthyRun, at(1250, { diversity: 0.05, recall: 0 }), context()), undefined, 'one bad checkpoint is not yet collapse');
   assert.equal(collapseAlarm([], at(0, { diversity: 0, recall: 0 })), undefined, 'the untrained generator is not judged');
+  const slow = [0, 250, 500, 750, 1000].map((step, i) => at(step, { diversity: 0.3, recall: 0, frechetDistance: 100 / (i + 1) }));
+  assert.equal(collapseAlarm(slow, at(1250, { diversity: 0.3, recall: 0.01, frechetDistance: 15 }), context()), undefined, 'no recall yet but getting better: a slow start');
 });
 
 test('best checkpoint and early stopping follow the measure direction', () => {
