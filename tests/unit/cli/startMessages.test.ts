@@ -17,7 +17,7 @@ test('npm start without the Electron binary and no way to fetch it says why in o
   const cache = await mkdtemp(join(tmpdir(), 'gan-electron-cache-'));
   try {
     // A mirror nobody listens on: the download fails at once, with or without internet.
-    const run = spawnSync(process.execPath, [join(root, 'scripts', 'start-desktop.mjs')], {
+    const run = spawnSync(process.execPath, [join(root, 'dist', 'main', 'app', 'startDesktop.js')], {
       encoding: 'utf8',
       env: { ...process.env, ELECTRON_MIRROR: 'http://127.0.0.1:9/', electron_config_cache: cache },
       timeout: 120_000,

@@ -1,15 +1,17 @@
-#!/usr/bin/env node
 /**
  * `npm start` after the build: fetches the Electron binary if it is missing, then opens the
  * desktop app. Where the download cannot happen (no internet), it says so in one line with the
- * reason and points to web mode, instead of the downloader's stack trace.
+ * reason and points to web mode, instead of the downloader's stack trace. Runs under plain Node.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const electronDir = dirname(require.resolve('electron/package.json'));
+/** The project root, where package.json names the app's entry. */
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 const install = spawnSync(process.execPath, [join(electronDir, 'install.js')], { encoding: 'utf8' });
 if (install.status !== 0) {
@@ -21,7 +23,7 @@ if (install.status !== 0) {
   process.exit(1);
 }
 
-// The electron package's main export is the path of its binary.
-const app = spawn(require('electron'), ['.'], { stdio: 'inherit' });
+// Under Node the electron package's main export is the path of its binary.
+const app = spawn(require('electron') as string, [root], { stdio: 'inherit' });
 app.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 0)));
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => app.kill(signal));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.kill(signal));
