@@ -24,6 +24,7 @@ import { checkOnnxModel } from '../../../main/engine/export/onnx/checkOnnx.js';
 import { generatorToOnnxGraph, transposedPadding } from '../../../main/engine/export/onnx/fromLayers.js';
 import { OnnxDataType, decodeOnnxModel, encodeOnnxModel } from '../../../main/engine/export/onnx/onnxProto.js';
 import { generate, toPixels } from '../../../main/engine/samples/generate.js';
+import { findPython } from '../support/python.js';
 import { maxAbsDiff, presetCases, scrambledCopy, std, trainCase, TRAINING_BACKEND, type TrainedCase } from './exportFixtures.js';
 
 const TFJS_TOLERANCE = 1e-5;
@@ -201,13 +202,11 @@ for (const c of presetCases) {
   });
 }
 
-/** The official ONNX checker, where a Python with the onnx package is at hand (GAN_STUDIO_PYTHON or python3). */
+/** The official ONNX checker, where a Python with the onnx package is at hand (GAN_STUDIO_PYTHON, python3, Debian's python3-onnx). */
 test('the onnx package checker accepts the export (full check with shape inference)', async (t) => {
-  const python = process.env.GAN_STUDIO_PYTHON ?? 'python3';
-  try {
-    execFileSync(python, ['-c', 'import onnx'], { stdio: 'ignore' });
-  } catch {
-    t.skip(`${python} has no onnx package (pip install onnx, or set GAN_STUDIO_PYTHON); the parse-back check above still runs`);
+  const python = await findPython('onnx');
+  if (!python) {
+    t.skip('no Python here has the onnx package (apt-get install python3-onnx, pip install onnx, or set GAN_STUDIO_PYTHON); the parse-back check above still runs');
     return;
   }
   for (const c of presetCases.filter((p) => p.preset.startsWith('c'))) {
